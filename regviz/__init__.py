@@ -1,0 +1,20 @@
+"""regviz: small, verified NumPy implementations of the regularizers ML interviews ask about.
+
+Conventions follow PyTorch: Dropout's p is the probability of DROPPING; BatchNorm's momentum=0.1
+weights the new batch and its running variance is unbiased. Randomness comes from numpy Generators.
+"""
+from ._checks import CallOrderError
+from .dropout import Dropout
+from .gradcheck import GradcheckError, gradcheck, numerical_gradient, numerical_vjp
+from .linear import FitResult, fit, lam_max, regularization_path
+from .norm import BatchNorm, LayerNorm
+from .penalties import l1_grad, l1_penalty, l2_grad, l2_penalty, soft_threshold
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "l1_penalty", "l2_penalty", "l1_grad", "l2_grad", "soft_threshold",
+    "fit", "regularization_path", "lam_max", "FitResult",
+    "Dropout", "BatchNorm", "LayerNorm",
+    "gradcheck", "numerical_gradient", "numerical_vjp", "GradcheckError", "CallOrderError",
+]

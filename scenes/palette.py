@@ -1,0 +1,94 @@
+"""Palette, typography and the base scene every regviz clip shares.
+
+No scene writes a colour literal or a font size of its own: they come from here, so the five clips
+look like one series. The base scene also carries the seed (every number on screen is computed from
+it by the regviz core) and the caption helper that writes Manim subcaptions, which become the
+clip's .srt file.
+"""
+from manim import DOWN, UP, FadeIn, FadeOut, ManimColor, Scene, Text, VGroup, config
+
+# --- colours: one meaning each, the same in every clip ---
+BACKGROUND = ManimColor("#0e1116")
+TEXT = ManimColor("#e6e6e6")
+MUTED = ManimColor("#8b93a1")  # axes, labels, secondary text
+FAINT = ManimColor("#3a404b")  # dropped units, grid lines
+PANEL = ManimColor("#1a1f28")  # code panels, boxes
+L1 = ManimColor("#f5a524")  # lasso / L1 diamond
+L2 = ManimColor("#4da3ff")  # ridge / L2 circle
+KEPT = ManimColor("#3ccf91")  # kept units, "correct"
+DROPPED = ManimColor("#ef5b5b")  # dropped units, errors, "wrong"
+GRAD = ManimColor("#ff7ac6")  # gradients flowing backward
+BATCH = ManimColor("#f5d90a")  # BatchNorm: statistics over the batch axis
+LAYER = ManimColor("#b48cff")  # LayerNorm: statistics over the feature axis
+LOSS = ManimColor("#7fd1ff")  # loss contours
+
+# --- typography (sizes for a 14.2 x 8 frame; legible at 480p) ---
+FONT = "DejaVu Sans"
+MONO = "DejaVu Sans Mono"
+TITLE_SIZE = 40
+BODY_SIZE = 28
+SMALL_SIZE = 22
+NUMBER_SIZE = 24
+CODE_SIZE = 20
+EDGE = 0.4  # margin to the frame edge
+
+WORDS_PER_SECOND = 2.6  # caption reading pace
+
+
+def reading_time(text, minimum=1.5):
+    """Seconds a learner needs to read `text` on screen."""
+    return max(minimum, len(text.split()) / WORDS_PER_SECOND)
+
+
+def label(text, size=BODY_SIZE, color=TEXT, **kwargs):
+    return Text(text, font=FONT, font_size=size, color=color, **kwargs)
+
+
+def mono(text, size=CODE_SIZE, color=TEXT, **kwargs):
+    return Text(text, font=MONO, font_size=size, color=color, **kwargs)
+
+
+class RegvizScene(Scene):
+    """Base scene: background, seed, a title at the top and captions (with subcaptions) at the bottom."""
+
+    seed = 0
+    name = ""
+
+    def __init__(self, seed=None, **kwargs):
+        if seed is not None:
+            self.seed = int(seed)
+        super().__init__(**kwargs)
+        self._caption = None
+
+    def setup(self):
+        self.camera.background_color = BACKGROUND
+
+    def headline(self, text, question=None):
+        """The clip's title card: the interview question it answers, then the title shrinks to the top."""
+        title = label(text, size=TITLE_SIZE)
+        group = VGroup(title)
+        if question:
+            group.add(label(question, size=BODY_SIZE, color=MUTED).next_to(title, DOWN, buff=0.35))
+        self.play(FadeIn(group, shift=0.2 * UP), subcaption=question or text)
+        self.wait(reading_time(question or text, minimum=1.5))
+        self.play(FadeOut(group[1:]), title.animate.scale(0.75).to_edge(UP, buff=EDGE))
+        return title
+
+    def say(self, text, wait=None):
+        """Show a one- or two-line caption at the bottom (replacing the last) and hold it long enough to read."""
+        caption = label(text, size=SMALL_SIZE, color=TEXT)
+        if caption.width > config.frame_width - 2 * EDGE:
+            caption.scale_to_fit_width(config.frame_width - 2 * EDGE)
+        caption.to_edge(DOWN, buff=EDGE)
+        animations = [FadeIn(caption, shift=0.1 * UP)]
+        if self._caption is not None:
+            animations.append(FadeOut(self._caption))
+        self.play(*animations, run_time=0.6, subcaption=text, subcaption_duration=0.6 + reading_time(text))
+        self._caption = caption
+        self.wait(reading_time(text) if wait is None else wait)
+        return caption
+
+    def clear_caption(self):
+        if self._caption is not None:
+            self.play(FadeOut(self._caption), run_time=0.4)
+            self._caption = None
