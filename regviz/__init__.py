@@ -6,7 +6,7 @@ weights the new batch and its running variance is unbiased. Randomness comes fro
 from ._checks import CallOrderError
 from .dropout import Dropout
 from .gradcheck import GradcheckError, gradcheck, numerical_gradient, numerical_vjp
-from .linear import FitResult, fit, lam_max, regularization_path
+from .linear import FitResult, fit, lam_max, objective, objective_grad, regularization_path
 from .norm import BatchNorm, LayerNorm
 from .penalties import l1_grad, l1_penalty, l2_grad, l2_penalty, soft_threshold
 
@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "l1_penalty", "l2_penalty", "l1_grad", "l2_grad", "soft_threshold",
-    "fit", "regularization_path", "lam_max", "FitResult",
+    "fit", "regularization_path", "lam_max", "objective", "objective_grad", "FitResult",
     "Dropout", "BatchNorm", "LayerNorm",
     "gradcheck", "numerical_gradient", "numerical_vjp", "GradcheckError", "CallOrderError",
 ]

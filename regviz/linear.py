@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks
-from .penalties import l1_penalty, l2_penalty, soft_threshold
+from .penalties import l1_grad, l1_penalty, l2_grad, l2_penalty, soft_threshold
 
 PENALTIES = ("l1", "l2")
 
@@ -113,6 +113,24 @@ def fit(X, y, penalty="l1", lam=0.1, steps=10_000, tol=1e-12, *, accelerate=True
     w, path, it, converged = _solve(G, c, yy, penalty, lam, w0, steps, tol, accelerate, record=True)
     loss = np.array([_objective(G, c, yy, penalty, lam, p) for p in path])
     return FitResult(w=w, path=path, loss=loss, steps=it, converged=converged)
+
+
+def objective(X, y, w, penalty="l1", lam=0.1):
+    """The objective fit minimises: (1/(2n))*||y - X w||^2 + penalty(w, lam)."""
+    penalty = _checks.choice("penalty", penalty, PENALTIES)
+    lam = _checks.non_negative("lam", lam)
+    G, c, yy = _problem(X, y)
+    w = _checks.same_shape("w", _checks.float_array("w", w), c.shape, "(n_features,)")
+    return _objective(G, c, yy, penalty, lam, w.astype(np.float64))
+
+
+def objective_grad(X, y, w, penalty="l1", lam=0.1):
+    """Its (sub)gradient: X^T (X w - y) / n + l1_grad or l2_grad (lam * sign(w), 0 at w_i = 0, for L1)."""
+    penalty = _checks.choice("penalty", penalty, PENALTIES)
+    lam = _checks.non_negative("lam", lam)
+    G, c, _ = _problem(X, y)
+    w = _checks.same_shape("w", _checks.float_array("w", w), c.shape, "(n_features,)").astype(np.float64)
+    return G @ w - c + (l1_grad(w, lam) if penalty == "l1" else l2_grad(w, lam))
 
 
 def lam_max(X, y):

@@ -1,0 +1,149 @@
+"""Q1: L1 gives exact zeros, L2 shrinks smoothly; the solver reaches the true optimum."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import regviz
+
+from .strategies import activations, regression_problems
+
+fractions = st.floats(0.02, 0.95)  # lam as a fraction of lam_max: some but not all weights are zero
+
+
+@pytest.mark.claim("Q1", "Soft-thresholding (L1's proximal step) gives exact zeros wherever |w| <= t")
+@given(w=activations(), t=st.floats(0, 20))
+def test_soft_threshold_gives_exact_zeros(w, t):
+    out = regviz.soft_threshold(w, t)
+    assert np.all(out[np.abs(w) <= t] == 0.0)
+    big = np.abs(w) > t
+    np.testing.assert_allclose(out[big], w[big] - t * np.sign(w[big]), rtol=1e-12)
+
+
+@given(w=activations(), t=st.floats(0, 20))
+def test_soft_threshold_is_the_l1_proximal_step(w, t):
+    # the minimiser of 0.5 (v - w)^2 + t |v|: checked against nearby points, element by element
+    v = regviz.soft_threshold(w, t)
+    obj = lambda z: 0.5 * (z - w) ** 2 + t * np.abs(z)  # noqa: E731
+    for dv in (1e-3, -1e-3):
+        assert np.all(obj(v) <= obj(v + dv) + 1e-12)
+
+
+def kkt_residual(X, y, w, lam):
+    """How far w is from satisfying the lasso optimality conditions (0 at the optimum)."""
+    corr = X.T @ (y - X @ w) / len(y)  # (d,) = -grad of the smooth part
+    on = w != 0
+    res_on = np.abs(corr[on] - lam * np.sign(w[on]))  # active: correlation equals lam * sign(w)
+    res_off = np.maximum(np.abs(corr[~on]) - lam, 0)  # inactive: |correlation| <= lam
+    return max(res_on.max(initial=0), res_off.max(initial=0))
+
+
+@pytest.mark.claim("Q1", "The L1 fit satisfies the lasso optimality (KKT) conditions and has exact zeros")
+@given(problem=regression_problems(), frac=fractions)
+def test_lasso_satisfies_kkt(problem, frac):
+    X, y = problem
+    lam = frac * regviz.lam_max(X, y)
+    res = regviz.fit(X, y, "l1", lam)
+    assert res.converged
+    # converged to tol 1e-12 per step on a problem with curvature >= ~0.1: residual ~1e-11; 1e-8 is ample
+    assert kkt_residual(X, y, res.w, lam) <= 1e-8
+    assert res.path.shape == (res.steps + 1, X.shape[1]) and res.loss.shape == (res.steps + 1,)
+    assert res.loss[-1] <= res.loss[0]
+
+
+@pytest.mark.claim("Q1", "The L1 fit is all zeros for lam >= max|X^T y|/n")
+@given(problem=regression_problems(), factor=st.floats(1.0, 10.0))
+def test_lasso_is_all_zeros_above_lam_max(problem, factor):
+    X, y = problem
+    w = regviz.fit(X, y, "l1", factor * regviz.lam_max(X, y)).w
+    assert np.all(w == 0.0)
+
+
+@pytest.mark.claim("Q1", "Converged fits agree with the true optimum to 1e-6")
+@given(problem=regression_problems(orthonormal=True), frac=fractions)
+def test_fits_reach_the_closed_form_optimum(problem, frac):
+    X, y = problem
+    n, d = X.shape
+    lam = frac * regviz.lam_max(X, y)
+    c = X.T @ y / n
+    # with X^T X / n = I the lasso is one soft-threshold of X^T y / n, and ridge is a division
+    np.testing.assert_allclose(regviz.fit(X, y, "l1", lam).w, regviz.soft_threshold(c, lam), atol=1e-6, rtol=0)
+    np.testing.assert_allclose(regviz.fit(X, y, "l2", lam).w, c / (1 + 2 * lam), atol=1e-6, rtol=0)
+
+
+@given(problem=regression_problems(), lam=st.floats(0.0, 5.0))
+def test_ridge_reaches_the_normal_equations(problem, lam):
+    X, y = problem
+    n, d = X.shape
+    exact = np.linalg.solve(X.T @ X / n + 2 * lam * np.eye(d), X.T @ y / n)
+    np.testing.assert_allclose(regviz.fit(X, y, "l2", lam).w, exact, atol=1e-6, rtol=0)
+
+
+@pytest.mark.claim("Q1", "Along the L1 path the number of exact zeros grows with lam")
+@given(problem=regression_problems(orthonormal=True))
+def test_lasso_zeros_grow_along_the_path(problem):
+    # A theorem for orthogonal designs (each weight is soft_threshold(c_j, lam)). With correlated
+    # features a weight can leave the active set as lam falls, so the count need not be monotone there.
+    X, y = problem
+    lams = np.geomspace(regviz.lam_max(X, y) * 1.01, 1e-3, 25)  # increasing index = decreasing lam
+    zeros = (regviz.regularization_path(X, y, "l1", lams) == 0).sum(axis=1)
+    assert zeros[0] == X.shape[1]
+    assert np.all(np.diff(zeros) <= 0)
+
+
+def test_lasso_path_on_a_correlated_design_keeps_the_strongest_feature_longest():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 8)) @ (np.eye(8) + 0.3 * rng.standard_normal((8, 8)))
+    y = X[:, :3] @ np.array([2.0, -1.0, 0.5]) + 0.1 * rng.standard_normal(200)
+    lams = np.geomspace(1e-4, regviz.lam_max(X, y), 30)
+    path = regviz.regularization_path(X, y, "l1", lams)
+    zeros = (path == 0).sum(axis=1)
+    assert zeros[0] == 0 and zeros[-1] == 8
+    assert ((zeros > 0) & (zeros < 8)).any()  # sparse models in between
+    # the strongest true feature (weight 2) is the last to leave
+    assert set(np.flatnonzero(path[zeros == 7][0])) == {0}
+
+
+@pytest.mark.claim("Q1", "The L2 fit has no exact zeros and its norm shrinks monotonically with lam")
+@given(problem=regression_problems())
+def test_ridge_shrinks_smoothly_without_exact_zeros(problem):
+    X, y = problem
+    lams = np.geomspace(1e-3, 1e3, 20)
+    path = regviz.regularization_path(X, y, "l2", lams)
+    assert np.all(path != 0.0)  # generic continuous data: X^T y has no exact zero (probability 1)
+    norms = np.linalg.norm(path, axis=1)
+    assert np.all(np.diff(norms) < 0)
+
+
+@pytest.mark.claim("Q1", "The penalties' gradients and the fit's loss gradient equal the numerical gradient")
+@given(problem=regression_problems(max_n=30, max_d=4), penalty=st.sampled_from(["l1", "l2"]), lam=st.floats(0, 2))
+def test_loss_gradient_matches_numerical_gradient(problem, penalty, lam):
+    X, y = problem
+    w = np.random.default_rng(len(y)).uniform(0.2, 1.5, X.shape[1]) * np.random.default_rng(1).choice([-1, 1], X.shape[1])
+    # |w| >= 0.2 >> h = 1e-6, so |w| is differentiable on the whole stencil; quadratic terms make
+    # central differences exact up to rounding (~1e-9 here)
+    grad = regviz.objective_grad(X, y, w, penalty, lam)
+    assert regviz.gradcheck(lambda v: regviz.objective(X, y, v, penalty, lam), w, grad, rtol=1e-6, atol=1e-7)
+    for value, gradient in ((regviz.l1_penalty, regviz.l1_grad), (regviz.l2_penalty, regviz.l2_grad)):
+        assert regviz.gradcheck(lambda v: value(v, lam), w, gradient(w, lam), rtol=1e-6, atol=1e-7)
+
+
+def test_penalty_values_and_the_l1_subgradient_at_zero():
+    w = np.array([-2.0, 0.0, 3.0])
+    assert regviz.l1_penalty(w, 0.5) == 2.5
+    assert regviz.l2_penalty(w, 0.5) == 6.5
+    np.testing.assert_array_equal(regviz.l1_grad(w, 0.5), [-0.5, 0.0, 0.5])
+    np.testing.assert_array_equal(regviz.l2_grad(w, 0.5), [-2.0, 0.0, 3.0])
+    w32 = w.astype(np.float32)
+    for f in (regviz.l1_grad, regviz.l2_grad, regviz.soft_threshold):
+        assert f(w32, 0.5).dtype == np.float32
+
+
+def test_ista_and_fista_agree():
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((80, 5)), rng.standard_normal(80)
+    lam = 0.3 * regviz.lam_max(X, y)
+    fista, ista = regviz.fit(X, y, "l1", lam), regviz.fit(X, y, "l1", lam, accelerate=False)
+    np.testing.assert_allclose(fista.w, ista.w, atol=1e-9)
+    assert fista.steps < ista.steps
+    assert np.all(np.diff(ista.loss) <= 1e-12)  # ISTA with step 1/L never increases the objective
