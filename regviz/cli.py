@@ -1,0 +1,72 @@
+"""The `regviz` command: list the clips, render them.
+
+    regviz list
+    regviz render dropout            -> renders/dropout.mp4 (+ renders/dropout.srt)
+    regviz render all -q low --jobs 2
+"""
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .render import FORMATS, QUALITIES, SCENE_NAMES, default_cache_dir, render_many, scene_info
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="regviz")
+def main():
+    """Regularization for ML interviews: verified NumPy code, explained in Manim clips."""
+
+
+@main.command("list")
+def list_scenes():
+    """List the clips, one per interview question."""
+    for name in SCENE_NAMES:
+        info = scene_info(name)
+        click.echo(f"{name:<18} {info.question:<3} {info.description}")
+
+
+@main.command()
+@click.argument("names", nargs=-1, required=True, metavar="NAME...", type=click.Choice(SCENE_NAMES + ("all",)))
+@click.option("-q", "--quality", type=click.Choice(tuple(QUALITIES)), default="medium", show_default=True,
+              help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True,
+              help="Video format; png writes the clip's last frame.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed for every number in the clip [default: the scene's own].")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"),
+              show_default=True, help="Folder for the clips.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Scenes rendered at once, each in its own process.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for Manim's own media tree [default: ~/.cache/regviz].")
+@click.option("--preview/--no-preview", default=False, help="Open each clip when it is done.")
+def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, preview):
+    """Render clips NAMES (or `all`) to OUT/NAME.FORMAT."""
+    names = list(SCENE_NAMES) if "all" in names else list(dict.fromkeys(names))
+    cache_dir = cache_dir or default_cache_dir()
+    total, failures, results = len(names), [], []
+    click.echo(f"Rendering {total} clip(s) at {quality} quality into {out_dir}/ ({jobs} job(s))")
+
+    def started(name):
+        verb = "rendering" if jobs == 1 else "queued"
+        click.echo(f"[{names.index(name) + 1}/{total}] {verb} {name} ...")
+
+    for name, result, error in render_many(
+        names, jobs=jobs, on_start=started, quality=quality, fmt=fmt, seed=seed, out_dir=out_dir, cache_dir=cache_dir
+    ):
+        if error:
+            failures.append((name, error))
+            click.secho(f"FAILED {name}: {error}", fg="red", err=True)
+            continue
+        results.append(result)
+        length = f"{result.duration:5.1f} s clip, " if fmt != "png" else ""
+        click.echo(f"done   {name}: {length}rendered in {result.seconds:.1f} s")
+        if preview:
+            click.launch(str(result.path))
+    for result in sorted(results, key=lambda r: names.index(r.name)):
+        extra = f"  ({result.duration:.1f} s)" if fmt != "png" else ""
+        click.echo(f"{result.path}{extra}")
+    if failures:
+        raise click.ClickException(
+            "; ".join(f"scene {name} failed: {error}" for name, error in failures)
+        )

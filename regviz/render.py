@@ -1,0 +1,214 @@
+"""Scene registry, Manim configuration, atomic output and parallel jobs for `regviz render`.
+
+Each clip is rendered by Manim into its own media folder in the cache (two Manim runs sharing a
+folder break FFmpeg's partial-movie step), under a lock so two renders of the same scene wait for each
+other. The finished file is copied next to its destination under a temporary name and renamed into
+place (os.replace is atomic on POSIX), so renders/NAME.EXT is always either the previous good clip or
+the new one, never a partial file, whatever happens mid-render (an exception, Ctrl-C, a full disk).
+"""
+import ast
+import fcntl
+import importlib
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENES_DIR = ROOT / "scenes"
+SCENE_NAMES = ("l1_vs_l2", "dropout", "batchnorm", "bn_vs_ln", "dropout_backward")  # Q1..Q5
+
+# name -> (Manim's quality name, pixel height, frame rate)
+QUALITIES = {
+    "low": ("low_quality", 480, 15),
+    "medium": ("medium_quality", 720, 30),
+    "high": ("high_quality", 1080, 60),
+    "4k": ("fourk_quality", 2160, 60),
+}
+FORMATS = ("mp4", "gif", "webm", "png")  # png: the clip's last frame
+
+
+def default_cache_dir():
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "regviz"
+
+
+@dataclass(frozen=True)
+class SceneInfo:
+    name: str
+    question: str
+    title: str
+    description: str
+
+
+def scene_info(name):
+    """What `regviz list` shows, read from the module's source without importing Manim (fast)."""
+    tree = ast.parse((SCENES_DIR / f"{name}.py").read_text(encoding="utf-8"))
+    constants = {
+        node.targets[0].id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Constant)
+    }
+    doc = (ast.get_docstring(tree) or "").strip().splitlines()
+    return SceneInfo(name, constants.get("QUESTION", ""), constants.get("TITLE", name), doc[0] if doc else "")
+
+
+def load_scene(name):
+    """The scene class of scenes/NAME.py: the one RegvizScene subclass the module defines."""
+    module = importlib.import_module(f"scenes.{name}")
+    from scenes.palette import RegvizScene
+
+    classes = [
+        obj for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, RegvizScene) and obj.__module__ == module.__name__
+    ]
+    if len(classes) != 1:
+        raise RuntimeError(f"scenes/{name}.py must define exactly one RegvizScene subclass, found {len(classes)}")
+    return classes[0]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    name: str
+    path: Path
+    captions: Path | None
+    duration: float  # seconds of video (0 for png)
+    seconds: float  # wall time of the render
+
+
+@contextmanager
+def _locked(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _publish(src, dest):
+    """Copy src to dest atomically: a temporary sibling file, then os.replace."""
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def clip_duration(path):
+    """Seconds of video in a clip, read by a real decoder (PyAV)."""
+    import av
+
+    with av.open(str(path)) as container:
+        if container.duration:
+            return container.duration / 1_000_000
+        stream = container.streams.video[0]
+        return float(stream.frames / stream.average_rate) if stream.frames else 0.0
+
+
+def manim_settings(quality, fmt, media_dir, progress):
+    name, height, rate = QUALITIES[quality]
+    return {
+        "quality": name,
+        "format": None if fmt == "png" else fmt,
+        "write_to_movie": fmt != "png",
+        "save_last_frame": fmt == "png",
+        "media_dir": str(media_dir),
+        "disable_caching": True,  # every frame from the scene's seed; nothing stale from an earlier run
+        "progress_bar": "display" if progress else "none",
+        "verbosity": "WARNING",
+        "preview": False,
+    }
+
+
+def _check_settings_took_effect(config, settings):
+    """tempconfig ignores misspelled keys silently: make sure the settings that matter are really set."""
+    _, height, rate = next(q for q in QUALITIES.values() if q[0] == settings["quality"])
+    height, rate = settings.get("pixel_height", height), settings.get("frame_rate", rate)
+    fmt, media_dir = settings["format"], settings["media_dir"]
+    problems = []
+    if config.pixel_height != height or round(config.frame_rate) != rate:
+        problems.append(f"resolution {config.pixel_height}p{config.frame_rate} instead of {height}p{rate}")
+    if Path(config.media_dir).resolve() != Path(media_dir).resolve():
+        problems.append(f"media_dir {config.media_dir}")
+    if fmt is not None and config.format != fmt:
+        problems.append(f"format {config.format}")
+    if problems:
+        raise RuntimeError("Manim did not take regviz's settings: " + ", ".join(problems))
+
+
+def render_scene(
+    name, quality="medium", fmt="mp4", seed=None, out_dir=Path("renders"), cache_dir=None, progress=True, overrides=None
+):
+    """Render one scene to out_dir/NAME.FMT (+ NAME.srt captions) atomically; returns a RenderResult.
+
+    overrides: extra Manim config (the tests use a tiny resolution and frame rate).
+    """
+    from manim import config, tempconfig
+
+    start = time.perf_counter()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    media_dir = Path(cache_dir or default_cache_dir()) / "media" / name
+    scene_class = load_scene(name)
+    with _locked(media_dir.with_suffix(".lock")):
+        for stale in ("videos", "images"):  # nothing left from an earlier (maybe interrupted) run;
+            shutil.rmtree(media_dir / stale, ignore_errors=True)  # Tex/ stays: compiled formulas are reused
+        settings = {**manim_settings(quality, fmt, media_dir, progress), **(overrides or {})}
+        with tempconfig(settings):
+            config.output_file = name
+            _check_settings_took_effect(config, settings)
+            scene = scene_class() if seed is None else scene_class(seed=seed)  # reads config: build it here
+            scene.render()
+            writer = scene.renderer.file_writer
+            produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
+            captions = writer.output_plan.subcaption_file
+        if not produced.is_file():
+            raise RuntimeError(f"Manim reported {produced} but wrote no such file")
+        dest = out_dir / f"{name}.{fmt}"
+        srt = None
+        if captions is not None and Path(captions).is_file():
+            srt = out_dir / f"{name}.srt"
+            _publish(Path(captions), srt)
+        _publish(produced, dest)
+    duration = 0.0 if fmt == "png" else clip_duration(dest)
+    return RenderResult(name, dest, srt, duration, time.perf_counter() - start)
+
+
+def _render_in_worker(kwargs):
+    """Run in a separate process by `render_many`: a plain function so it pickles."""
+    try:
+        return render_scene(**kwargs), None
+    except Exception as exc:  # reported by the parent with the scene's name
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def render_many(names, jobs=1, on_start=None, on_done=None, **kwargs):
+    """Render several scenes, `jobs` at a time in separate processes; yields (name, result, error)."""
+    if jobs <= 1 or len(names) <= 1:
+        for name in names:
+            if on_start:
+                on_start(name)
+            try:
+                result, error = render_scene(name, **kwargs), None
+            except Exception as exc:
+                result, error = None, f"{type(exc).__name__}: {exc}"
+            yield name, result, error
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    kwargs = {**kwargs, "progress": False}  # several progress bars at once would garble the terminal
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no Manim state shared
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {}
+        for name in names:
+            if on_start:
+                on_start(name)
+            futures[pool.submit(_render_in_worker, {"name": name, **kwargs})] = name
+        for future in as_completed(futures):
+            result, error = future.result()
+            yield futures[future], result, error

@@ -1,0 +1,137 @@
+"""The `regviz` command: list, render's choices and errors, atomic output (CliRunner, in-process)."""
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from manim import Circle, Create
+
+import regviz.render
+from regviz.cli import main
+from regviz.render import SCENE_NAMES
+from scenes.palette import RegvizScene
+
+
+class TinyScene(RegvizScene):
+    """Two seconds of a circle: the CLI's plumbing without a real clip's render time."""
+
+    def construct(self):
+        self.play(Create(Circle()), run_time=1, subcaption="a circle")
+        self.wait(1)
+
+
+class BrokenScene(RegvizScene):
+    def construct(self):
+        self.play(Create(Circle()), run_time=0.5)
+        raise ZeroDivisionError("the scene's own bug")
+
+
+class InterruptedScene(RegvizScene):
+    def construct(self):
+        self.play(Create(Circle()), run_time=0.5)
+        raise KeyboardInterrupt  # what Ctrl-C raises mid-render
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Invoke the CLI with `scene` standing in for every scene name; output under tmp_path."""
+
+    def invoke(args, scene=TinyScene):
+        monkeypatch.setattr(regviz.render, "load_scene", lambda name: scene)
+        return CliRunner().invoke(main, [*args, "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache")])
+
+    return invoke
+
+
+def test_list_names_every_scene_with_a_description():
+    result = CliRunner().invoke(main, ["list"])
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert [line.split()[0] for line in lines] == list(SCENE_NAMES)
+    assert [line.split()[1] for line in lines] == ["Q1", "Q2", "Q3", "Q4", "Q5"]
+    assert all(len(line.split()) > 4 for line in lines)  # a real description, not just the name
+
+
+def test_unknown_scene_exits_2_and_lists_the_valid_names():
+    result = CliRunner().invoke(main, ["render", "dropuot"])
+    assert result.exit_code == 2
+    assert "'dropuot' is not one of" in result.output
+    for name in SCENE_NAMES:
+        assert name in result.output
+
+
+@pytest.mark.parametrize("args", [["-q", "ultra"], ["--format", "avi"], ["--jobs", "0"], ["--seed", "-1"]])
+def test_bad_options_are_usage_errors(args):
+    result = CliRunner().invoke(main, ["render", "dropout", *args])
+    assert result.exit_code == 2
+    assert "Invalid value" in result.output
+
+
+def test_render_writes_the_clip_and_captions_and_prints_the_path_last(run, tmp_path):
+    result = run(["render", "dropout", "-q", "low"])
+    assert result.exit_code == 0, result.output
+    clip = tmp_path / "out" / "dropout.mp4"
+    assert clip.is_file() and (tmp_path / "out" / "dropout.srt").read_text().count("a circle") == 1
+    assert result.output.strip().splitlines()[-1].startswith(str(clip))
+    assert list((tmp_path / "out").glob(".*")) == []  # no temporary files left behind
+    assert regviz.render.clip_duration(clip) == pytest.approx(2.0, abs=0.2)
+
+
+def test_render_png_writes_the_last_frame(run, tmp_path):
+    result = run(["render", "dropout", "--format", "png", "-q", "low"])
+    assert result.exit_code == 0, result.output
+    from PIL import Image
+
+    with Image.open(tmp_path / "out" / "dropout.png") as image:
+        assert image.size == (854, 480)
+
+
+@pytest.mark.parametrize("scene, cause", [(BrokenScene, "ZeroDivisionError: the scene's own bug")])
+def test_a_failing_scene_exits_1_and_keeps_the_previous_clip(run, tmp_path, scene, cause):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "dropout.mp4").write_bytes(b"the previous good clip")
+    result = run(["render", "dropout", "-q", "low"], scene=scene)
+    assert result.exit_code == 1
+    assert "scene dropout failed" in result.output and cause in result.output
+    assert (out / "dropout.mp4").read_bytes() == b"the previous good clip"
+    assert sorted(p.name for p in out.iterdir()) == ["dropout.mp4"]  # no partial file
+
+
+def test_an_interrupted_render_keeps_the_previous_clip(run, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "dropout.mp4").write_bytes(b"the previous good clip")
+    result = run(["render", "dropout", "-q", "low"], scene=InterruptedScene)
+    assert result.exit_code != 0
+    assert (out / "dropout.mp4").read_bytes() == b"the previous good clip"
+    assert sorted(p.name for p in out.iterdir()) == ["dropout.mp4"]
+
+
+def test_publish_is_atomic_even_when_the_copy_fails(tmp_path, monkeypatch):
+    dest = tmp_path / "clip.mp4"
+    dest.write_bytes(b"old")
+    src = tmp_path / "new.mp4"
+    src.write_bytes(b"new" * 1000)
+
+    def copy_then_fail(a, b):
+        Path(b).write_bytes(b"ne")  # a half-written copy, then the disk fills up
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(regviz.render.shutil, "copyfile", copy_then_fail)
+    with pytest.raises(OSError):
+        regviz.render._publish(src, dest)
+    assert dest.read_bytes() == b"old"
+    assert sorted(os.listdir(tmp_path)) == ["clip.mp4", "new.mp4"]  # the partial copy is gone
+
+
+@pytest.mark.parametrize("quality, size", [("low", (854, 480)), ("medium", (1280, 720))])
+def test_quality_sets_the_resolution(run, tmp_path, quality, size):
+    import av
+
+    result = run(["render", "dropout", "-q", quality])
+    assert result.exit_code == 0, result.output
+    with av.open(str(tmp_path / "out" / "dropout.mp4")) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == size
+        assert stream.codec_context.name == "h264"

@@ -1,0 +1,65 @@
+"""Every real scene renders, in parallel processes, and its frames have content; one real CLI render."""
+import subprocess
+import sys
+
+import av
+import numpy as np
+import pytest
+
+from regviz.render import SCENE_NAMES, clip_duration, render_many
+
+TINY = {"pixel_height": 144, "pixel_width": 256, "frame_rate": 4}  # fast: the same frames' layout, few pixels
+
+
+def frames(path, count=6):
+    """`count` RGB frames spread evenly over the clip, the last one included."""
+    with av.open(str(path)) as container:
+        decoded = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    picks = np.linspace(0, len(decoded) - 1, count).round().astype(int)
+    return [decoded[i] for i in picks]
+
+
+def has_content(frame):
+    """More than a blank background: a few percent of the pixels differ clearly from the corner colour."""
+    background = frame[0, 0].astype(int)
+    return np.mean(np.abs(frame.astype(int) - background).sum(axis=2) > 60) > 0.01
+
+
+@pytest.fixture(scope="module")
+def tiny_renders(tmp_path_factory):
+    out = tmp_path_factory.mktemp("renders")
+    runs = list(render_many(list(SCENE_NAMES), jobs=2, quality="low", fmt="mp4", out_dir=out,
+                            cache_dir=out / ".cache", overrides=TINY))
+    return {name: (result, error) for name, result, error in runs}
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("name", SCENE_NAMES)
+def test_every_scene_renders_with_content_and_captions(tiny_renders, name):
+    result, error = tiny_renders[name]
+    assert error is None, error
+    assert result.path.name == f"{name}.mp4"
+    assert 20 <= result.duration <= 120  # paced for a learner
+    shots = frames(result.path)
+    assert has_content(shots[-1]), "the last frame is blank"
+    assert sum(map(has_content, shots)) >= len(shots) - 1
+    assert result.captions is not None and result.captions.read_text(encoding="utf-8").count("-->") >= 3
+
+
+@pytest.mark.render
+def test_cli_renders_a_real_clip_in_a_subprocess(tmp_path):
+    out = tmp_path / "renders"
+    proc = subprocess.run(
+        [sys.executable, "-m", "regviz", "render", "dropout", "-q", "low", "--out", str(out), "--cache", str(tmp_path / "c")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    clip = out / "dropout.mp4"
+    assert proc.stdout.strip().splitlines()[-1].startswith(str(clip))
+    with av.open(str(clip)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        assert (stream.codec_context.width, stream.codec_context.height) == (854, 480)
+        assert round(float(stream.average_rate)) == 15
+    assert clip_duration(clip) > 20
+    assert (out / "dropout.srt").is_file()
