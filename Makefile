@@ -9,9 +9,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.regviz-installed
 
 # Debian packages: cairo/pango headers and pkg-config (pycairo and manimpango build from source),
-# ffmpeg, and the TeX that MathTex needs (standalone, preview, amsmath + dvisvgm).
+# ffmpeg, the TeX that MathTex needs (standalone, preview, amsmath + dvisvgm), and chromium for the
+# study-page tests (Playwright drives it; its own browser download is not used).
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config ffmpeg \
-                texlive-latex-base texlive-latex-recommended texlive-latex-extra dvisvgm
+                texlive-latex-base texlive-latex-recommended texlive-latex-extra dvisvgm chromium
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
@@ -28,7 +29,7 @@ system:
 	if [ -n "$$missing" ]; then \
 	  echo "==> apt-get install$$missing"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends $$missing >/dev/null; \
 	fi
 
 $(STAMP): pyproject.toml | system

@@ -70,3 +70,54 @@ def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, preview):
         raise click.ClickException(
             "; ".join(f"scene {name} failed: {error}" for name, error in failures)
         )
+
+
+@main.command()
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("renders") / "verify.json", show_default=True,
+              help="Where to write the results as JSON (the study page shows the latest).")
+@click.option("--question", type=click.Choice(["Q1", "Q2", "Q3", "Q4", "Q5"]), default=None,
+              help="Verify one question's claims only.")
+@click.option("--profile", type=click.Choice(["ci", "dev"]), default="ci", show_default=True,
+              help="Hypothesis profile: ci is derandomized (repeatable), dev is quick and random.")
+def verify(json_path, question, profile):
+    """Run the claim properties behind every answer and print what each proved."""
+    from .verify import verify as run_verify
+
+    stdout = click.get_text_stream("stdout")  # pytest's own output is swallowed; progress goes here
+
+    def done(claim):
+        mark = click.style("pass", fg="green") if claim.passed else click.style("FAIL", fg="red", bold=True)
+        click.echo(f"  {mark}  {claim.question}  {claim.claim}", file=stdout)
+
+    click.echo("Running the claim properties (Hypothesis, derandomized)..." if profile == "ci"
+               else "Running the claim properties (Hypothesis, random)...")
+    try:
+        doc = run_verify(json_path=json_path, question=question, profile=profile, on_claim_done=done)
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo()
+    width = max(len(c["claim"]) for c in doc["claims"])
+    click.echo(f"{'Q':<3} {'claim':<{width}}  result  examples  time")
+    for c in doc["claims"]:
+        result = "pass" if c["passed"] else "FAIL"
+        click.echo(f"{c['question']:<3} {c['claim']:<{width}}  {result:<6}  {c['examples']:>8}  {c['seconds']:5.2f} s")
+    failed = [c for c in doc["claims"] if not c["passed"]]
+    for c in failed:
+        click.secho(f"\n{c['question']} {c['claim']}: FAILED", fg="red", bold=True)
+        click.echo(c["failure"])
+    passed = len(doc["claims"]) - len(failed)
+    click.echo(f"\n{passed} of {len(doc['claims'])} claims hold ({doc['seconds']:.1f} s); wrote {json_path}")
+    if failed:
+        raise click.ClickException(f"{len(failed)} claim(s) failed")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"),
+              show_default=True, help="Folder with the clips; the page is written there as index.html.")
+def page(out_dir):
+    """Write the study page OUT/index.html: each question's clip, answer, code and verified claims."""
+    from .page import build_page
+
+    path = build_page(out_dir)
+    click.echo(path)

@@ -79,7 +79,7 @@ def test_ridge_reaches_the_normal_equations(problem, lam):
     np.testing.assert_allclose(regviz.fit(X, y, "l2", lam).w, exact, atol=1e-6, rtol=0)
 
 
-@pytest.mark.claim("Q1", "Along the L1 path the number of exact zeros grows with lam")
+@pytest.mark.claim("Q1", "Along the L1 path the number of exact zeros grows with lam (orthogonal features)")
 @given(problem=regression_problems(orthonormal=True))
 def test_lasso_zeros_grow_along_the_path(problem):
     # A theorem for orthogonal designs (each weight is soft_threshold(c_j, lam)). With correlated

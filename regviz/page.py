@@ -1,0 +1,122 @@
+"""`regviz page`: the study page, renders/index.html, one section per interview question.
+
+Each section has the clip (with a poster frame and WebVTT captions made from the clip's .srt), our
+model answer, the trap, a code listing read from the core's source now (not a copy), and the claims
+behind the answer with the latest `regviz verify` result. Static and self-contained: inline CSS, no
+scripts, fonts or anything else from the network; clips are referenced next to the page.
+"""
+import ast
+import inspect
+import json
+import os
+import textwrap
+from datetime import datetime
+from pathlib import Path
+
+from .render import ROOT, clip_duration
+from .syllabus import QUESTIONS
+
+TESTS_DIR = ROOT / "tests"
+
+
+def declared_claims(tests_dir=TESTS_DIR):
+    """Every `@pytest.mark.claim(question, text)` in tests/test_*.py, read statically: [(q, text, test)]."""
+    claims = []
+    for path in sorted(Path(tests_dir).glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for deco in node.decorator_list:
+                if (isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr == "claim"
+                        and len(deco.args) >= 2 and all(isinstance(a, ast.Constant) for a in deco.args[:2])):
+                    claims.append((deco.args[0].value, deco.args[1].value, f"{path.name}::{node.name}"))
+    return claims
+
+
+def srt_to_vtt(srt_text):
+    """WebVTT (what <track> plays) from SRT (what Manim writes): a header and '.' in the timestamps."""
+    lines = []
+    for line in srt_text.splitlines():
+        if "-->" in line:
+            line = line.replace(",", ".")
+        lines.append(line)
+    return "WEBVTT\n\n" + "\n".join(lines).strip() + "\n"
+
+
+def poster(clip, dest, at=0.62):
+    """Save the frame `at` of the way through the clip as a PNG (the player's poster)."""
+    import av
+
+    with av.open(str(clip)) as container:
+        stream = container.streams.video[0]
+        frames = [f for f in container.decode(stream)]
+    frames[min(len(frames) - 1, int(at * len(frames)))].to_image().save(dest)
+
+
+def code_listing(objects):
+    """The objects' source, highlighted by Pygments (HTML with classes; the page's CSS colours them)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    source = "\n\n".join(textwrap.dedent(inspect.getsource(obj)) for obj in objects)
+    return highlight(source, PythonLexer(), HtmlFormatter(nowrap=True))
+
+
+def _clip(out_dir, name):
+    clip = out_dir / f"{name}.mp4"
+    if not clip.is_file():
+        return None
+    info = {"src": clip.name, "duration": clip_duration(clip), "poster": None, "track": None}
+    poster_path = out_dir / f"{name}.poster.png"
+    if not poster_path.is_file() or poster_path.stat().st_mtime < clip.stat().st_mtime:
+        poster(clip, poster_path)
+    info["poster"] = poster_path.name
+    srt = out_dir / f"{name}.srt"
+    if srt.is_file():
+        vtt = out_dir / f"{name}.vtt"
+        vtt.write_text(srt_to_vtt(srt.read_text(encoding="utf-8")), encoding="utf-8")
+        info["track"] = vtt.name
+    return info
+
+
+def build_page(out_dir=Path("renders"), verify_json=None):
+    """Write out_dir/index.html (atomically) and return its path."""
+    import jinja2
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    verify_json = Path(verify_json) if verify_json else out_dir / "verify.json"
+    verified = json.loads(verify_json.read_text(encoding="utf-8")) if verify_json.is_file() else None
+    results = {(c["question"], c["claim"]): c for c in (verified or {}).get("claims", [])}
+    sections = []
+    for q in QUESTIONS:
+        claims = []
+        for question, text, test in declared_claims():
+            if question == q.id:
+                claims.append({"text": text, "test": test, "result": results.get((question, text))})
+        sections.append({"q": q, "clip": _clip(out_dir, q.scene), "code": code_listing(q.code), "claims": claims})
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("regviz", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+    env.filters["mmss"] = lambda s: f"{int(s) // 60}:{int(s) % 60:02d}"
+    date = None
+    if verified:
+        date = datetime.fromisoformat(verified["date"]).strftime("%Y-%m-%d %H:%M UTC")
+    page = env.get_template("page.html.j2").render(
+        sections=sections, verified=verified, verified_date=date, pygments_css=_pygments_css()
+    )
+    dest = out_dir / "index.html"
+    tmp = dest.with_name(f".{dest.name}.partial")
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, dest)
+    return dest
+
+
+def _pygments_css():
+    """Token colours for light and dark schemes, scoped to the page's code blocks."""
+    from pygments.formatters import HtmlFormatter
+
+    light = HtmlFormatter(style="friendly").get_style_defs(".code")
+    dark = HtmlFormatter(style="monokai").get_style_defs(".code")
+    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}"

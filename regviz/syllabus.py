@@ -1,0 +1,122 @@
+"""The five interview questions regviz answers: one clip, one model answer and a code listing each.
+
+The answers are ours (written for the study page and kept in step with the clips); the code listings
+are read from the core's source when the page is built, so they can never drift from what the tests
+verify. `claims` on the page come from the tests' `@pytest.mark.claim(question, ...)` markers.
+"""
+from dataclasses import dataclass
+
+import regviz
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    scene: str  # scenes/<scene>.py and renders/<scene>.mp4
+    title: str
+    question: str
+    answer: tuple  # paragraphs; a paragraph that is a tuple is a bullet list
+    trap: str  # the convention that catches people out
+    code: tuple  # objects whose source is listed
+
+
+QUESTIONS = (
+    Question(
+        "Q1", "l1_vs_l2", "L1 vs L2 regularization",
+        "What is the difference between L1 and L2 regularization, and when would you use each?",
+        (
+            "Both add a price on large weights to the training loss. L2 (ridge, weight decay) charges "
+            "λ·Σw², L1 (lasso) charges λ·Σ|w|.",
+            (
+                "L2's gradient 2λw is proportional to the weight: it shrinks big weights hard and small ones "
+                "gently, so weights get small but (almost surely) never exactly zero.",
+                "L1's gradient λ·sign(w) has the same size for every non-zero weight, so it keeps pushing small "
+                "weights until they land on exactly zero: a sparse model that selects features.",
+                "Geometrically the loss contours first touch the L1 diamond at a corner, where some coordinates "
+                "are zero, and the L2 ball at a smooth point off the axes.",
+                "|w| has no derivative at 0, so L1 is solved with a proximal step, soft-thresholding "
+                "sign(w)·max(|w|−t, 0), which produces the exact zeros; L2 is smooth everywhere.",
+            ),
+            "Use L2 as the default (stable, keeps every feature, spreads weight over correlated features); use "
+            "L1 when you want a sparse, interpretable model or automatic feature selection (elastic net mixes "
+            "the two when features are correlated).",
+        ),
+        "In deep learning, 'weight decay' is L2 only for plain SGD; with Adam it differs (AdamW decouples it).",
+        (regviz.penalties.l1_grad, regviz.penalties.l2_grad, regviz.penalties.soft_threshold),
+    ),
+    Question(
+        "Q2", "dropout", "Dropout: train vs inference",
+        "How does dropout work, at training time and at inference?",
+        (
+            (
+                "Training: every unit is zeroed independently with probability p, and the survivors are "
+                "multiplied by 1/(1−p) (inverted dropout).",
+                "The scaling keeps each unit's expected value unchanged: E[y] = (1−p)·x/(1−p) = x.",
+                "Inference: dropout does nothing: every unit is on and nothing is rescaled, because the "
+                "training-time scaling already matched the expectations.",
+            ),
+            "Why it regularizes: a unit cannot rely on any particular partner being present, which breaks "
+            "co-adaptation; each step trains a different thinned sub-network that shares weights with the "
+            "others, and the full network at inference behaves like an average of that ensemble.",
+        ),
+        "p is the probability of DROPPING in PyTorch (torch.nn.Dropout(p=0.5)); CS231n's code uses the keep "
+        "probability. With p = 1 PyTorch returns zeros; the textbook x·mask/(1−p) divides by zero.",
+        (regviz.Dropout.forward,),
+    ),
+    Question(
+        "Q3", "batchnorm", "Batch norm: train vs eval",
+        "Explain batch normalization. What changes between training and evaluation?",
+        (
+            "For every feature, batch norm subtracts the mean and divides by the standard deviation computed "
+            "over the batch, then applies a learned scale and shift: y = γ·(x − μ)/√(σ² + ε) + β.",
+            (
+                "Training: μ and σ² are the current batch's statistics (biased variance), and gradients flow "
+                "through them. Running averages are updated for later: running = (1 − momentum)·running + "
+                "momentum·batch.",
+                "Evaluation: the running averages replace the batch statistics, so the layer is a fixed affine "
+                "map: deterministic, and a sample's output no longer depends on the rest of its batch.",
+            ),
+            "It makes optimisation easier (better-conditioned, smoother loss surface, larger learning rates) "
+            "and adds a little noise from the batch statistics, which regularizes. Forgetting model.eval() "
+            "at inference is the classic bug.",
+        ),
+        "PyTorch's momentum = 0.1 weights the NEW batch (CS231n and numpy-ml write 0.9 for the old running "
+        "value), and running_var is updated with the UNBIASED batch variance (×m/(m−1)) while the "
+        "normalisation itself uses the biased one.",
+        (regviz.BatchNorm.forward,),
+    ),
+    Question(
+        "Q4", "bn_vs_ln", "Batch norm vs layer norm",
+        "How does layer norm differ from batch norm, and why do transformers use layer norm?",
+        (
+            (
+                "Batch norm: statistics over the batch, one mean and variance per feature; needs a reasonable "
+                "batch, behaves differently in train and eval, keeps running statistics.",
+                "Layer norm: statistics over the features, one mean and variance per sample; works with batch "
+                "size 1, is identical in train and eval, keeps no running state.",
+            ),
+            "Transformers use layer norm because a token's normalisation then depends only on that token: "
+            "sequences have variable lengths and padding, batches are often small (or split across devices), "
+            "and inference runs one sequence at a time, none of which batch statistics handle well.",
+        ),
+        "With one value per channel PyTorch's BatchNorm refuses to train (the variance of one number is 0); "
+        "LayerNorm is happy with a single sample.",
+        (regviz.LayerNorm.forward, regviz.norm._standardize),
+    ),
+    Question(
+        "Q5", "dropout_backward", "Dropout backward: reuse the mask",
+        "Implement dropout's backward pass.",
+        (
+            "The forward pass is y = x·m/(1−p) with a fixed mask m, a linear map, so its gradient is the same "
+            "map: dx = dy·m/(1−p).",
+            (
+                "Keep the mask from the forward pass and reuse it: drawing a new one in backward is the "
+                "classic whiteboard bug.",
+                "Dropped units pass no gradient; kept units pass it scaled by the same 1/(1−p).",
+                "In eval mode forward is the identity, so backward is too.",
+            ),
+        ),
+        "Same mask in forward and backward, and the same scale; no randomness in backward at all.",
+        (regviz.Dropout.backward,),
+    ),
+)
