@@ -63,6 +63,10 @@ def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, preview):
         click.echo(f"done   {name}: {length}rendered in {result.seconds:.1f} s")
         if preview:
             click.launch(str(result.path))
+    if fmt == "mp4" and results:  # the study page plays the mp4 clips: refresh it
+        from .page import build_page
+
+        click.echo(f"study page: {build_page(out_dir)}")
     for result in sorted(results, key=lambda r: names.index(r.name)):
         extra = f"  ({result.duration:.1f} s)" if fmt != "png" else ""
         click.echo(f"{result.path}{extra}")
@@ -80,7 +84,9 @@ def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, preview):
               help="Verify one question's claims only.")
 @click.option("--profile", type=click.Choice(["ci", "dev"]), default="ci", show_default=True,
               help="Hypothesis profile: ci is derandomized (repeatable), dev is quick and random.")
-def verify(json_path, question, profile):
+@click.option("--tests", "tests_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Folder of claim tests [default: this checkout's tests/].")
+def verify(json_path, question, profile, tests_dir):
     """Run the claim properties behind every answer and print what each proved."""
     from .verify import verify as run_verify
 
@@ -93,7 +99,7 @@ def verify(json_path, question, profile):
     click.echo("Running the claim properties (Hypothesis, derandomized)..." if profile == "ci"
                else "Running the claim properties (Hypothesis, random)...")
     try:
-        doc = run_verify(json_path=json_path, question=question, profile=profile, on_claim_done=done)
+        doc = run_verify(json_path=json_path, question=question, profile=profile, on_claim_done=done, tests_dir=tests_dir)
     except (FileNotFoundError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo()

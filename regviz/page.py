@@ -49,8 +49,13 @@ def poster(clip, dest, at=0.62):
 
     with av.open(str(clip)) as container:
         stream = container.streams.video[0]
-        frames = [f for f in container.decode(stream)]
-    frames[min(len(frames) - 1, int(at * len(frames)))].to_image().save(dest)
+        target = at * container.duration / 1_000_000  # seconds
+        container.seek(int(target / stream.time_base), stream=stream)  # to the keyframe before, then decode on
+        frame = None
+        for frame in container.decode(stream):
+            if frame.time is not None and frame.time >= target:
+                break
+        frame.to_image().save(dest)
 
 
 def code_listing(objects):

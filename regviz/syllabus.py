@@ -101,7 +101,7 @@ QUESTIONS = (
         ),
         "With one value per channel PyTorch's BatchNorm refuses to train (the variance of one number is 0); "
         "LayerNorm is happy with a single sample.",
-        (regviz.LayerNorm.forward, regviz.norm._standardize),
+        (regviz.LayerNorm.forward, regviz.LayerNorm.backward),
     ),
     Question(
         "Q5", "dropout_backward", "Dropout backward: reuse the mask",

@@ -112,10 +112,11 @@ def report(claims, started):
     }
 
 
-def verify(json_path=None, question=None, profile="ci", on_claim_done=None):
+def verify(json_path=None, question=None, profile="ci", on_claim_done=None, tests_dir=None):
+    """Run the claims, write the JSON report to json_path (atomically) if given, and return it."""
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    claims = run_claims(question=question, profile=profile, on_claim_done=on_claim_done)
+    claims = run_claims(tests_dir or TESTS_DIR, question=question, profile=profile, on_claim_done=on_claim_done)
     doc = report(claims, started)
     doc["seconds"] = round(time.perf_counter() - t0, 2)
     if json_path is not None:

@@ -6,9 +6,8 @@ import av
 import numpy as np
 import pytest
 
-from regviz.render import SCENE_NAMES, clip_duration, render_many
+from regviz.render import SCENE_NAMES, clip_duration
 
-TINY = {"pixel_height": 144, "pixel_width": 256, "frame_rate": 4}  # fast: the same frames' layout, few pixels
 
 
 def frames(path, count=6):
@@ -23,14 +22,6 @@ def has_content(frame):
     """More than a blank background: a few percent of the pixels differ clearly from the corner colour."""
     background = frame[0, 0].astype(int)
     return np.mean(np.abs(frame.astype(int) - background).sum(axis=2) > 60) > 0.01
-
-
-@pytest.fixture(scope="module")
-def tiny_renders(tmp_path_factory):
-    out = tmp_path_factory.mktemp("renders")
-    runs = list(render_many(list(SCENE_NAMES), jobs=2, quality="low", fmt="mp4", out_dir=out,
-                            cache_dir=out / ".cache", overrides=TINY))
-    return {name: (result, error) for name, result, error in runs}
 
 
 @pytest.mark.render

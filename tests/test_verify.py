@@ -1,0 +1,65 @@
+"""`regviz verify` runs the claim-marked tests of the suite (no copy) and reports each claim."""
+import json
+import subprocess
+import sys
+import textwrap
+
+from regviz.page import declared_claims
+
+
+def regviz(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "regviz", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def test_verify_reports_every_claim_of_a_question(tmp_path):
+    out = tmp_path / "verify.json"
+    proc = regviz("verify", "--question", "Q5", "--json", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads(out.read_text())
+    expected = {text for q, text, _ in declared_claims() if q == "Q5"}
+    assert {c["claim"] for c in doc["claims"]} == expected and len(expected) >= 2
+    assert doc["passed"] and all(c["passed"] and c["examples"] >= 1 for c in doc["claims"])
+    assert any(c["examples"] >= 50 for c in doc["claims"])  # Hypothesis' examples, counted
+    for text in expected:
+        assert text in proc.stdout
+    assert f"{len(expected)} of {len(expected)} claims hold" in proc.stdout
+
+
+def test_a_failing_claim_exits_1_with_its_falsifying_example(tmp_path):
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "conftest.py").write_text(textwrap.dedent('''
+        def pytest_configure(config):
+            config.addinivalue_line("markers", "claim(question, text): a claim")
+    '''))
+    (tests / "test_wrong.py").write_text(textwrap.dedent('''
+        import pytest
+        from hypothesis import given, strategies as st
+
+        @pytest.mark.claim("Q2", "Every integer is below 100")
+        @given(st.integers())
+        def test_integers_are_small(n):
+            assert n < 100
+
+        @pytest.mark.claim("Q2", "Addition commutes")
+        @given(st.integers(), st.integers())
+        def test_addition_commutes(a, b):
+            assert a + b == b + a
+    '''))
+    proc = regviz("verify", "--tests", str(tests), "--json", str(tmp_path / "v.json"))
+    assert proc.returncode == 1
+    assert "Every integer is below 100: FAILED" in proc.stdout
+    assert "n=100" in proc.stdout  # Hypothesis' shrunk falsifying example
+    assert "1 of 2 claims hold" in proc.stdout
+    doc = json.loads((tmp_path / "v.json").read_text())
+    assert [c["passed"] for c in doc["claims"]] == [False, True]
+
+
+def test_every_question_has_claims_and_the_readme_lists_them():
+    claims = declared_claims()
+    assert {q for q, _, _ in claims} == {"Q1", "Q2", "Q3", "Q4", "Q5"}
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    for _, text, test in claims:
+        assert test.split("::")[1] in readme, f"README's claims table lacks {test}"
