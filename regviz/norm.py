@@ -22,29 +22,128 @@ The two mean terms are the gradient flowing through `mean` and `var`; dropping t
 
 Numerics: statistics are accumulated in float64 and x - mean is formed in float64 before rounding,
 so inputs with a large mean (1e3) and small spread keep their precision; float32 in, float32 out.
+
+Speed: every pass walks the leading axis in blocks of about BLOCK elements, copied into float64 buffers
+that are reused and so stay in cache: the float64 work makes no float64 array as big as x, and each
+input is read from memory at most twice. LayerNorm's statistics live inside a block (whole rows);
+BatchNorm's span all blocks, so each block's mean and sum of squared deviations M2 are merged into the
+totals with the pairwise update of Chan, Golub and LeVeque (k_a values so far, k_b in the block, k = k_a + k_b):
+    delta = mean_b - mean,   mean += delta * k_b / k,   M2 += M2_b + delta**2 * k_a * k_b / k
+which is as exact as the two-pass variance, unlike the cancelling one-pass E[x^2] - E[x]^2.
 """
 import numpy as np
 
 from . import _checks
 
-
-def _standardize(x, axes, eps):
-    """(xhat, inv_std, mean, var) with statistics over `axes` (kept as size-1 dims)."""
-    mean = x.mean(axis=axes, dtype=np.float64, keepdims=True)
-    xc = x - mean  # float64: no cancellation when the mean is large and the spread small
-    var = np.mean(np.square(xc), axis=axes, keepdims=True)  # biased, like PyTorch's normalisation
-    inv_std = 1.0 / np.sqrt(var + eps)
-    xc *= inv_std
-    return xc.astype(x.dtype, copy=False), inv_std, mean, var
+BLOCK = 1 << 15  # elements per block: a float64 block buffer (256 KiB) and its neighbours stay in L2 cache
 
 
-def _grad_through_stats(dxhat, xhat, inv_std, axes):
-    """dx for xhat = (x - mean) * inv_std with mean and var computed from x over `axes`."""
-    mean_dxhat = dxhat.mean(axis=axes, dtype=np.float64, keepdims=True)
-    mean_dxhat_xhat = np.mean(dxhat * xhat, axis=axes, dtype=np.float64, keepdims=True)
-    dx = dxhat - mean_dxhat - xhat * mean_dxhat_xhat
-    dx *= inv_std
-    return dx.astype(xhat.dtype, copy=False)
+def _blocks(*arrays):
+    """Yield (rows, a, b, ...): a slice of the leading axis holding about BLOCK elements, and float64
+    copies of each array's rows in buffers reused from block to block."""
+    n, row_size = len(arrays[0]), arrays[0][:1].size
+    rows = max(1, BLOCK // max(row_size, 1))
+    buffers = [np.empty((min(rows, n),) + a.shape[1:]) for a in arrays]
+    for start in range(0, n, rows):
+        s = slice(start, min(start + rows, n))
+        blocks = [buffer[: s.stop - s.start] for buffer in buffers]
+        for block, a in zip(blocks, arrays):
+            np.copyto(block, a[s])
+        yield (s, *blocks)
+
+
+def _sum(a, axes):
+    return np.add.reduce(a, axis=axes, keepdims=True)
+
+
+def _batch_moments(x, axes):
+    """(mean, var) per channel of x (N, C) or (N, C, L) over `axes`, float64, shaped (1, C) or (1, C, 1)."""
+    per_sample = x[:1].size // x.shape[1]  # values of a channel in one sample: 1 or L
+    count, mean, m2 = 0, 0.0, 0.0
+    for _, xb in _blocks(x):
+        k = len(xb) * per_sample  # values per channel in this block
+        mean_b = _sum(xb, axes) / k  # (1, C) or (1, C, 1)
+        xb -= mean_b
+        m2_b = _sum(np.square(xb, out=xb), axes)
+        delta = mean_b - mean
+        mean = mean + delta * (k / (count + k))
+        m2 = m2 + m2_b + np.square(delta) * (count * k / (count + k))  # Chan et al.'s merge
+        count += k
+    return mean, m2 / count  # biased variance, like PyTorch's normalisation
+
+
+def _batch_normalize(x, mean, inv_std, gamma, beta):
+    """(xhat, y): xhat = (x - mean) * inv_std rounded to x's dtype, y = gamma * xhat + beta."""
+    xhat, y = np.empty_like(x), np.empty_like(x)
+    for s, xb in _blocks(x):
+        xb -= mean  # float64: no cancellation when the mean is large and the spread small
+        xb *= inv_std
+        xhat[s] = xb
+        np.multiply(xhat[s], gamma, out=y[s])
+        y[s] += beta
+    return xhat, y
+
+
+def _batch_grads(dy, xhat, inv_std, gamma, axes, training):
+    """(dx, dgamma, dbeta) for BatchNorm; dgamma, dbeta (1, C) or (1, C, 1) in float64.
+
+    With dxhat = dy * gamma, constant per channel: mean(dxhat) = gamma * dbeta / m and
+    mean(dxhat * xhat) = gamma * dgamma / m, so dx = gamma * inv_std * (dy - dbeta/m - xhat * dgamma/m).
+    """
+    dbeta, dgamma = 0.0, 0.0
+    for _, dyb, xhb in _blocks(dy, xhat):
+        dbeta = dbeta + _sum(dyb, axes)
+        dgamma = dgamma + _sum(np.multiply(dyb, xhb, out=xhb), axes)
+    dx = np.empty_like(dy)
+    scale = gamma * inv_std  # (1, C) or (1, C, 1)
+    if not training:  # eval: the running statistics are constants
+        for s, dyb in _blocks(dy):
+            dyb *= scale
+            dx[s] = dyb
+        return dx, dgamma, dbeta
+    m = dy.size // dy.shape[1]  # values per channel
+    for s, dyb, xhb in _blocks(dy, xhat):
+        dyb -= dbeta / m  # the gradient through the batch mean
+        xhb *= dgamma / m  # ... and through the batch variance
+        dyb -= xhb
+        dyb *= scale
+        dx[s] = dyb
+    return dx, dgamma, dbeta
+
+
+def _layer_normalize(x, eps, gamma, beta):
+    """(xhat, y, inv_std) for rows x (R, D): each row standardised over its D values, inv_std (R, 1)."""
+    d = x.shape[1]
+    xhat, y = np.empty_like(x), np.empty_like(x)
+    inv_std = np.empty((len(x), 1))
+    for s, xb in _blocks(x):
+        xb -= _sum(xb, 1) / d  # (r, 1) row means, subtracted in float64
+        var = np.einsum("ij,ij->i", xb, xb) / d  # (r,) biased, like PyTorch
+        inv_std[s, 0] = 1.0 / np.sqrt(var + eps)
+        xb *= inv_std[s]
+        xhat[s] = xb
+        np.multiply(xhat[s], gamma, out=y[s])
+        y[s] += beta
+    return xhat, y, inv_std
+
+
+def _layer_grads(dy, xhat, inv_std, gamma):
+    """(dx, dgamma, dbeta) for rows (R, D): dx = inv_std * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))."""
+    d = dy.shape[1]
+    dx = np.empty_like(dy)
+    dgamma, dbeta = np.zeros(d), np.zeros(d)
+    for s, dyb, xhb in _blocks(dy, xhat):
+        dbeta += np.add.reduce(dyb, axis=0)  # (D,)
+        dgamma += np.einsum("ij,ij->j", dyb, xhb)  # (D,)
+        dyb *= gamma  # dxhat
+        mean_dxhat = _sum(dyb, 1) / d  # (r, 1)
+        mean_dxhat_xhat = np.einsum("ij,ij->i", dyb, xhb)[:, None] / d  # (r, 1)
+        xhb *= mean_dxhat_xhat
+        dyb -= mean_dxhat
+        dyb -= xhb
+        dyb *= inv_std[s]
+        dx[s] = dyb
+    return dx, dgamma, dbeta
 
 
 class _Norm:
@@ -66,11 +165,9 @@ class _Norm:
     def eval(self):
         return self.train(False)
 
-    def _affine(self, xhat, shape):
-        dtype = xhat.dtype.type
-        out = xhat * self.gamma.reshape(shape).astype(dtype)
-        out += self.beta.reshape(shape).astype(dtype)
-        return out
+    def _params(self, dtype, shape):
+        """gamma and beta in the data's dtype, shaped to broadcast against it."""
+        return self.gamma.astype(dtype).reshape(shape), self.beta.astype(dtype).reshape(shape)
 
     def _upstream(self, dy):
         if self._cache is None:
@@ -109,6 +206,7 @@ class BatchNorm(_Norm):
         x = self._check_input(x)
         axes = (0, 2) if x.ndim == 3 else (0,)
         param_shape = (1, -1, 1) if x.ndim == 3 else (1, -1)  # broadcast (C,) over the batch
+        gamma, beta = self._params(x.dtype, param_shape)
         if self.training:
             m = x.size // self.num_features  # values per channel
             if m < 2:
@@ -116,27 +214,26 @@ class BatchNorm(_Norm):
                     f"x must have more than 1 value per channel in training mode (the batch variance of one value "
                     f"is 0), got shape {x.shape}; use eval() or a larger batch"
                 )
-            xhat, inv_std, mean, var = _standardize(x, axes, self.eps)
+            mean, var = _batch_moments(x, axes)
+            inv_std = 1.0 / np.sqrt(var + self.eps)
             # running stats use the UNBIASED variance (m / (m - 1)), as PyTorch does
             mom = self.momentum
             self.running_mean = (1 - mom) * self.running_mean + mom * mean.reshape(-1)
             self.running_var = (1 - mom) * self.running_var + mom * var.reshape(-1) * (m / (m - 1))
         else:
+            mean = self.running_mean.reshape(param_shape)
             inv_std = 1.0 / np.sqrt(self.running_var.reshape(param_shape) + self.eps)
-            xhat = ((x - self.running_mean.reshape(param_shape)) * inv_std).astype(x.dtype, copy=False)
+        xhat, y = _batch_normalize(x, mean, inv_std, gamma, beta)
         self._cache = (xhat, inv_std, axes, param_shape, self.training)
-        return self._affine(xhat, param_shape)
+        return y
 
     def backward(self, dy):
         """dx (shape of x); stores dgamma, dbeta (C,). Through the batch statistics in training mode."""
         dy = self._upstream(dy)
         xhat, inv_std, axes, param_shape, training = self._cache
-        self.dbeta = dy.sum(axis=axes, dtype=np.float64).astype(dy.dtype)
-        self.dgamma = np.sum(dy * xhat, axis=axes, dtype=np.float64).astype(dy.dtype)
-        dxhat = dy * self.gamma.reshape(param_shape).astype(dy.dtype)
-        if training:
-            return _grad_through_stats(dxhat, xhat, inv_std, axes)
-        return (dxhat * inv_std).astype(dy.dtype, copy=False)  # eval: running stats are constants
+        dx, dgamma, dbeta = _batch_grads(dy, xhat, inv_std, self.gamma.reshape(param_shape), axes, training)
+        self.dgamma, self.dbeta = dgamma.reshape(-1).astype(dy.dtype), dbeta.reshape(-1).astype(dy.dtype)
+        return dx
 
     def __repr__(self):
         return f"BatchNorm({self.num_features}, eps={self.eps}, momentum={self.momentum}, training={self.training})"
@@ -165,20 +262,21 @@ class LayerNorm(_Norm):
             raise ValueError(
                 f"x must end with the normalized_shape {self.normalized_shape} (LayerNorm), got shape {x.shape}"
             )
-        axes = tuple(range(x.ndim - k, x.ndim))
-        xhat, inv_std, _, _ = _standardize(x, axes, self.eps)
-        self._cache = (xhat, inv_std, axes)
-        return self._affine(xhat, self.normalized_shape)
+        rows = x.reshape(-1, self.gamma.size)  # (R, D): every leading index is a sample
+        gamma, beta = self._params(x.dtype, -1)
+        xhat, y, inv_std = _layer_normalize(rows, self.eps, gamma, beta)
+        self._cache = (xhat.reshape(x.shape), inv_std)
+        return y.reshape(x.shape)
 
     def backward(self, dy):
         """dx (shape of x); stores dgamma, dbeta (normalized_shape)."""
         dy = self._upstream(dy)
-        xhat, inv_std, axes = self._cache
-        batch_axes = tuple(range(dy.ndim - len(axes)))
-        self.dbeta = dy.sum(axis=batch_axes, dtype=np.float64).astype(dy.dtype)
-        self.dgamma = np.sum(dy * xhat, axis=batch_axes, dtype=np.float64).astype(dy.dtype)
-        dxhat = dy * self.gamma.astype(dy.dtype)
-        return _grad_through_stats(dxhat, xhat, inv_std, axes)
+        xhat, inv_std = self._cache
+        d = self.gamma.size
+        dx, dgamma, dbeta = _layer_grads(dy.reshape(-1, d), xhat.reshape(-1, d), inv_std, self.gamma.reshape(-1))
+        self.dgamma = dgamma.reshape(self.normalized_shape).astype(dy.dtype)
+        self.dbeta = dbeta.reshape(self.normalized_shape).astype(dy.dtype)
+        return dx.reshape(dy.shape)
 
     def __repr__(self):
         return f"LayerNorm({self.normalized_shape}, eps={self.eps})"

@@ -61,7 +61,7 @@ QUESTIONS = (
         ),
         "p is the probability of DROPPING in PyTorch (torch.nn.Dropout(p=0.5)); CS231n's code uses the keep "
         "probability. With p = 1 PyTorch returns zeros; the textbook x·mask/(1−p) divides by zero.",
-        (regviz.Dropout.forward,),
+        (regviz.Dropout.forward, regviz.dropout.apply_mask),
     ),
     Question(
         "Q3", "batchnorm", "Batch norm: train vs eval",
@@ -83,7 +83,7 @@ QUESTIONS = (
         "PyTorch's momentum = 0.1 weights the NEW batch (CS231n and numpy-ml write 0.9 for the old running "
         "value), and running_var is updated with the UNBIASED batch variance (×m/(m−1)) while the "
         "normalisation itself uses the biased one.",
-        (regviz.BatchNorm.forward,),
+        (regviz.BatchNorm.forward, regviz.norm._batch_grads),
     ),
     Question(
         "Q4", "bn_vs_ln", "Batch norm vs layer norm",
@@ -101,7 +101,7 @@ QUESTIONS = (
         ),
         "With one value per channel PyTorch's BatchNorm refuses to train (the variance of one number is 0); "
         "LayerNorm is happy with a single sample.",
-        (regviz.LayerNorm.forward, regviz.LayerNorm.backward),
+        (regviz.LayerNorm.forward, regviz.norm._layer_normalize),
     ),
     Question(
         "Q5", "dropout_backward", "Dropout backward: reuse the mask",
