@@ -92,3 +92,15 @@ class RegvizScene(Scene):
         if self._caption is not None:
             self.play(FadeOut(self._caption), run_time=0.4)
             self._caption = None
+
+
+def lean(mobject):
+    """Drop the parsed SVG path each Text/MathTex glyph keeps after its points are built; returns mobject.
+
+    Manim copies a mobject at the start of every Transform/FadeIn/FadeOut, and deep-copying those
+    svgelements paths is most of the cost (a 4-glyph number: 16 ms -> 1.4 ms). The points are already
+    computed, and nothing in the Cairo renderer reads the path again.
+    """
+    for part in mobject.get_family():
+        part.__dict__.pop("path_obj", None)
+    return mobject
