@@ -1,0 +1,111 @@
+"""The batch norm clip shows what regviz.BatchNorm computes for its seed (no rendering here)."""
+import numpy as np
+import pytest
+
+import regviz
+from scenes import batchnorm
+from scenes.batchnorm import C, COL, MOMENTUM, N, SHARED_ROW_A, SHARED_ROW_B, STEPS, data
+
+SEEDS = [0, 1, 7]
+
+
+def feed(seed):
+    """An independent replay with the core: the clip's batches through one BatchNorm, returning it."""
+    d = data(seed)
+    bn = regviz.BatchNorm(C, momentum=0.1)
+    bn.gamma, bn.beta = d.gamma.copy(), d.beta.copy()
+    return d, bn
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_shown_batch_statistics_and_outputs_match_the_core(seed):
+    d, bn = feed(seed)
+    assert d.x.shape == (N, C)
+    np.testing.assert_allclose(d.mean, d.x.mean(axis=0))
+    np.testing.assert_allclose(d.var, d.x.var(axis=0))  # biased: what normalises the batch
+    np.testing.assert_allclose(d.xhat, regviz.BatchNorm(C)(d.x))
+    # x-hat is (x - mean) / sqrt(var + eps) with the statistics shown on screen
+    np.testing.assert_allclose(d.xhat, (d.x - d.mean) / np.sqrt(d.var + 1e-5), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(d.y, bn(d.x))
+    np.testing.assert_allclose(d.y, d.gamma * d.xhat + d.beta, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_step_one_arithmetic_on_screen_is_the_cores_running_update(seed):
+    d, bn = feed(seed)
+    bn(d.x)
+    np.testing.assert_allclose(d.running_mean[1], bn.running_mean)
+    np.testing.assert_allclose(d.running_var[1], bn.running_var)
+    # momentum 0.1 weights the NEW batch, and running_var takes the unbiased variance m/(m-1)
+    np.testing.assert_allclose(d.running_mean[1], 0.9 * 0.0 + MOMENTUM * d.mean)
+    np.testing.assert_allclose(d.running_var[1], 0.9 * 1.0 + MOMENTUM * d.var * N / (N - 1))
+    assert not np.allclose(d.running_var[1], 0.9 + 0.1 * d.var)  # the textbook's biased version differs
+
+
+def test_running_statistics_settle_near_the_data():
+    for seed in SEEDS:
+        d = data(seed)
+        assert d.running_mean.shape == d.running_var.shape == (STEPS + 1, C)
+        np.testing.assert_array_equal(d.running_mean[0], np.zeros(C))
+        np.testing.assert_array_equal(d.running_var[0], np.ones(C))
+        # after STEPS steps the start value weighs 0.9**(STEPS-1) < 1%; what is left is sampling noise of the
+        # batches of 16 (std of the mean ~ scale / 4, shrunk ~4x by the averaging): 0.25 standard deviations
+        scale = np.sqrt(d.true_var)
+        assert np.all(np.abs(d.running_mean[-1] - d.true_mean) < 0.25 * scale)
+        # the variance estimate is noisier (chi-square with 15 dof, averaged): within 35 %
+        assert np.all(np.abs(d.running_var[-1] / d.true_var - 1) < 0.35)
+        # and much closer than where they started
+        assert np.all(np.abs(d.running_mean[-1] - d.true_mean) < np.abs(d.running_mean[0] - d.true_mean) + 1e-9)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_same_sample_differs_in_training_and_matches_in_eval(seed):
+    d = data(seed)
+    np.testing.assert_array_equal(d.batch_a[SHARED_ROW_A], d.batch_b[SHARED_ROW_B])
+    assert not np.array_equal(np.delete(d.batch_a, SHARED_ROW_A, 0), np.delete(d.batch_b, SHARED_ROW_B, 0))
+    # replay with the core, starting from the clip's final running statistics (their replay is tested below)
+    _, bn = feed(seed)
+    bn.running_mean, bn.running_var = d.running_mean[-1].copy(), d.running_var[-1].copy()
+    np.testing.assert_allclose(d.train_a, bn(d.batch_a)[SHARED_ROW_A])
+    np.testing.assert_allclose(d.train_b, bn(d.batch_b)[SHARED_ROW_B])
+    assert np.abs(d.train_a - d.train_b).max() > 0.01  # visibly different at 2 decimals
+    bn.running_mean, bn.running_var = d.running_mean[-1].copy(), d.running_var[-1].copy()
+    bn.eval()
+    np.testing.assert_allclose(d.eval_a, bn(d.batch_a)[SHARED_ROW_A])
+    np.testing.assert_array_equal(d.eval_a, d.eval_b)  # eval: the neighbours do not matter, exactly
+    # eval uses the running statistics, not the batch's
+    expected = d.gamma * (d.batch_a[SHARED_ROW_A] - d.running_mean[-1]) / np.sqrt(d.running_var[-1] + 1e-5) + d.beta
+    np.testing.assert_allclose(d.eval_a, expected, rtol=1e-10)
+
+
+def test_running_stats_replay_over_all_steps():
+    """The whole running-stat curve equals a replay with regviz.BatchNorm on the same seeded batches."""
+    d = data(3)
+    rng = np.random.default_rng(3)
+    offset = np.round(rng.uniform(-3.0, 6.0, C), 1)
+    scale = np.round(rng.uniform(0.5, 3.0, C), 1)
+    rng.uniform(0.5, 2.0, C), rng.uniform(-1.0, 1.0, C)  # gamma, beta
+    bn = regviz.BatchNorm(C)
+    for step in range(STEPS):
+        n = N if step == 0 else batchnorm.LATER_BATCH
+        bn(np.round(offset + scale * rng.standard_normal((n, C)), 1))
+        np.testing.assert_allclose(d.running_mean[step + 1], bn.running_mean)
+        np.testing.assert_allclose(d.running_var[step + 1], bn.running_var)
+    np.testing.assert_allclose(d.true_mean, offset)
+    np.testing.assert_allclose(d.true_var, scale**2)
+
+
+def test_same_seed_same_data_different_seed_different_data():
+    a, b, c = data(0), data(0), data(1)
+    for field in ("x", "y", "running_mean", "running_var", "eval_a", "train_b"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    assert not np.array_equal(a.x, c.x)
+    assert not np.array_equal(a.running_var, c.running_var)
+
+
+def test_module_contract():
+    assert batchnorm.QUESTION == "Q3"
+    assert batchnorm.TITLE == "Batch norm: train vs eval"
+    assert batchnorm.__doc__.strip().splitlines()[0]
+    assert issubclass(batchnorm.BatchNormScene, batchnorm.RegvizScene)
+    assert 0 <= COL < C
