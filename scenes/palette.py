@@ -40,12 +40,24 @@ def reading_time(text, minimum=1.5):
     return max(minimum, len(text.split()) / WORDS_PER_SECOND)
 
 
+def lean(mobject):
+    """Drop the parsed SVG path each Text/MathTex glyph keeps after its points are built; returns mobject.
+
+    Manim copies a mobject at the start of every Transform/FadeIn/FadeOut, and deep-copying those
+    svgelements paths is most of the cost (a 4-glyph number: 16 ms -> 1.4 ms). The points are already
+    computed, and nothing in the Cairo renderer reads the path again.
+    """
+    for part in mobject.get_family():
+        part.__dict__.pop("path_obj", None)
+    return mobject
+
+
 def label(text, size=BODY_SIZE, color=TEXT, **kwargs):
-    return Text(text, font=FONT, font_size=size, color=color, **kwargs)
+    return lean(Text(text, font=FONT, font_size=size, color=color, **kwargs))
 
 
 def mono(text, size=CODE_SIZE, color=TEXT, **kwargs):
-    return Text(text, font=MONO, font_size=size, color=color, **kwargs)
+    return lean(Text(text, font=MONO, font_size=size, color=color, **kwargs))
 
 
 class RegvizScene(Scene):
@@ -69,8 +81,9 @@ class RegvizScene(Scene):
         group = VGroup(title)
         if question:
             group.add(label(question, size=BODY_SIZE, color=MUTED).next_to(title, DOWN, buff=0.35))
-        self.play(FadeIn(group, shift=0.2 * UP), subcaption=question or text)
-        self.wait(reading_time(question or text, minimum=1.5))
+        hold = reading_time(question or text, minimum=1.5)
+        self.play(FadeIn(group, shift=0.2 * UP), subcaption=question or text, subcaption_duration=1 + hold)
+        self.wait(hold)
         self.play(FadeOut(group[1:]), title.animate.scale(0.75).to_edge(UP, buff=EDGE))
         return title
 
@@ -85,7 +98,9 @@ class RegvizScene(Scene):
             animations.append(FadeOut(self._caption))
         self.play(*animations, run_time=0.6, subcaption=text, subcaption_duration=0.6 + reading_time(text))
         self._caption = caption
-        self.wait(reading_time(text) if wait is None else wait)
+        wait = reading_time(text) if wait is None else wait
+        if wait > 0:  # Manim refuses a wait of 0 s
+            self.wait(wait)
         return caption
 
     def clear_caption(self):
@@ -93,14 +108,3 @@ class RegvizScene(Scene):
             self.play(FadeOut(self._caption), run_time=0.4)
             self._caption = None
 
-
-def lean(mobject):
-    """Drop the parsed SVG path each Text/MathTex glyph keeps after its points are built; returns mobject.
-
-    Manim copies a mobject at the start of every Transform/FadeIn/FadeOut, and deep-copying those
-    svgelements paths is most of the cost (a 4-glyph number: 16 ms -> 1.4 ms). The points are already
-    computed, and nothing in the Cairo renderer reads the path again.
-    """
-    for part in mobject.get_family():
-        part.__dict__.pop("path_obj", None)
-    return mobject
