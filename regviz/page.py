@@ -1,11 +1,12 @@
 """`regviz page`: the study page, renders/index.html, one section per interview question.
 
-Each section has the clip (with a poster frame and WebVTT captions made from the clip's .srt), our
+Each section has the clip (with a poster frame and WebVTT captions made from the clip's .srt, inlined), our
 model answer, the trap, a code listing read from the core's source now (not a copy), and the claims
 behind the answer with the latest `regviz verify` result. Static and self-contained: inline CSS, no
 scripts, fonts or anything else from the network; clips are referenced next to the page.
 """
 import ast
+import base64
 import inspect
 import json
 import os
@@ -79,9 +80,9 @@ def _clip(out_dir, name):
     info["poster"] = poster_path.name
     srt = out_dir / f"{name}.srt"
     if srt.is_file():
-        vtt = out_dir / f"{name}.vtt"
-        vtt.write_text(srt_to_vtt(srt.read_text(encoding="utf-8")), encoding="utf-8")
-        info["track"] = vtt.name
+        # inlined as a data: URI: browsers refuse a caption file next to a page opened from file://
+        vtt = srt_to_vtt(srt.read_text(encoding="utf-8")).encode("utf-8")
+        info["track"] = "data:text/vtt;base64," + base64.b64encode(vtt).decode("ascii")
     return info
 
 

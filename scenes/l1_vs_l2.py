@@ -567,5 +567,4 @@ class L1vsL2Scene(RegvizScene):
             run_time=1.0,
         )
         self.say("Default to L2. Use L1 when you want feature selection: its prox step gives exact zeros.")
-        self.clear_caption()
-        self.play(FadeOut(VGroup(l2_card, l1_card, self.title)))
+        self.wait(1.5)  # the summary stays up: the clip's last frame is the answer

@@ -1,7 +1,7 @@
 """Q3 + Q4: BatchNorm in train vs eval mode, LayerNorm, and what each normalises over."""
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import regviz
@@ -76,13 +76,19 @@ def test_bn_running_stats_converge_to_data_statistics():
 
 
 @pytest.mark.claim("Q4", "BatchNorm in training mode makes a sample's output depend on the other samples")
-@given(x=batches(min_n=3, with_length=False), shift=st.floats(1, 50))
-def test_bn_train_depends_on_other_samples(x, shift):
-    other = x.copy()
-    other[1] += shift  # change one other sample, keep sample 0
+@given(data=st.data())
+def test_bn_train_depends_on_other_samples(data):
+    x = data.draw(batches(min_n=3, with_length=False), label="batch")
+    other = data.draw(batches(min_n=len(x), max_n=len(x), max_c=x.shape[1], with_length=False)
+                      .filter(lambda b: b.shape == x.shape), label="other samples")
+    other[0] = x[0]  # the same sample 0, different company
+    standardize = lambda b: (b[0] - b.mean(0)) / np.sqrt(b.var(0) + 1e-5)  # noqa: E731
+    # other samples can leave the statistics' effect on sample 0 unchanged by coincidence (e.g. x0 = x2
+    # among 3 samples pins x0's z-score at -1/sqrt(2)); those batches say nothing, so skip them
+    assume(not np.allclose(standardize(x), standardize(other), atol=1e-6))
     a = regviz.BatchNorm(x.shape[1]).forward(x)[0]
     b = regviz.BatchNorm(x.shape[1]).forward(other)[0]
-    assert not np.allclose(a, b)
+    assert not np.allclose(a, b, atol=1e-6)
 
 
 @pytest.mark.claim("Q4", "LayerNorm works with batch size 1 and equals per-sample normalisation")
