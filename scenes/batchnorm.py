@@ -9,14 +9,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, DecimalNumber, FadeIn, Integer, FadeOut, LaggedStart, MathTex,
-    ReplacementTransform, SurroundingRectangle, Transform, ValueTracker, VGroup, VMobject,
+    DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, DecimalNumber, FadeIn, Integer, FadeOut, MathTex,
+    ReplacementTransform, SurroundingRectangle, ValueTracker, VGroup, VMobject,
     Write, always_redraw, linear,
 )
 
 import regviz
 from scenes.palette import (
-    BATCH, BODY_SIZE, DROPPED, EDGE, FAINT, KEPT, LOSS, MUTED, NUMBER_SIZE, SMALL_SIZE, TEXT,
+    BATCH, BODY_SIZE, DROPPED, EDGE, KEPT, MUTED, NUMBER_SIZE, SMALL_SIZE, TEXT,
     RegvizScene, label, lean, mono, reading_time,
 )
 

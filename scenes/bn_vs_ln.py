@@ -191,7 +191,7 @@ class BNvsLNScene(RegvizScene):
             label("• batches are often small, and their size changes", size=SMALL_SIZE),
             label("• a sample's output must not depend on the other samples", size=SMALL_SIZE),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        group = VGroup(heading, reasons).arrange(DOWN, aligned_edge=LEFT, buff=0.5).move_to([0, 0.4, 0])
+        VGroup(heading, reasons).arrange(DOWN, aligned_edge=LEFT, buff=0.5).move_to([0, 0.4, 0])
         rest = lead(self, "Transformers favour layer norm: lengths vary, batches are small, samples should not mix.",
                     busy=2.5)
         self.play(FadeIn(heading))
@@ -237,7 +237,7 @@ class BNvsLNScene(RegvizScene):
             y = -0.62 * (k + 1)
             rows.add(VGroup(cell(prop, xs[0], y, color=MUTED), cell(bn, xs[1], y), cell(ln, xs[2], y)))
         rule = Line([-6.0, -0.31, 0], [6.0, -0.31, 0], color=FAINT, stroke_width=2)
-        table = VGroup(header, rule, rows).move_to([0, 0.35, 0])
+        VGroup(header, rule, rows).move_to([0, 0.35, 0])
         rest = lead(self, "In short: batch norm normalises per feature over the batch, layer norm per sample.",
                     busy=2.5)
         self.play(FadeIn(header), Create(rule))

@@ -6,7 +6,8 @@ import av
 import numpy as np
 import pytest
 
-from regviz.render import SCENE_NAMES, clip_duration
+from regviz.render import SCENE_NAMES, clip_duration, load_scene, scene_info
+from regviz.syllabus import QUESTIONS
 
 
 
@@ -22,6 +23,16 @@ def has_content(frame):
     """More than a blank background: a few percent of the pixels differ clearly from the corner colour."""
     background = frame[0, 0].astype(int)
     return np.mean(np.abs(frame.astype(int) - background).sum(axis=2) > 60) > 0.01
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.scene)
+def test_every_scene_module_answers_its_question(question):
+    """Each scenes/NAME.py: one RegvizScene subclass, a description, and the study page's question and title."""
+    info = scene_info(question.scene)
+    assert (info.question, info.title) == (question.id, question.title)
+    assert len(info.description.split()) >= 4
+    assert load_scene(question.scene).__module__ == f"scenes.{question.scene}"
+    assert [q.scene for q in QUESTIONS] == list(SCENE_NAMES)  # Q1..Q5 order everywhere
 
 
 @pytest.mark.render

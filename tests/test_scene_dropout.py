@@ -67,8 +67,3 @@ def test_seed_fixes_the_data():
     assert not np.array_equal(a.masks, c.masks)
 
 
-def test_module_contract():
-    assert scene.QUESTION == "Q2"
-    assert scene.TITLE == "Dropout: train vs inference"
-    assert scene.__doc__.strip().splitlines()[0]
-    assert issubclass(scene.DropoutScene, scene.RegvizScene)

@@ -82,8 +82,3 @@ def test_seed_fixes_the_data():
     assert not np.array_equal(a.dy, c.dy)
 
 
-def test_module_contract():
-    assert scene.QUESTION == "Q5"
-    assert scene.TITLE == "Dropout backward: reuse the mask"
-    assert scene.__doc__.strip().splitlines()[0]
-    assert issubclass(scene.DropoutBackwardScene, scene.RegvizScene)

@@ -14,13 +14,6 @@ def shown():
     return {seed: data(seed) for seed in SEEDS}
 
 
-def test_module_contract():
-    assert l1_vs_l2.QUESTION == "Q1"
-    assert l1_vs_l2.TITLE == "L1 vs L2 regularization"
-    assert l1_vs_l2.__doc__.splitlines()[0].strip()
-    assert issubclass(l1_vs_l2.L1vsL2Scene, l1_vs_l2.RegvizScene)
-
-
 def test_same_seed_same_data(shown):
     again = data(0)
     for name in ("X2", "y2", "geo_l1", "geo_l2", "Xp", "yp", "path_l1", "path_l2", "pull_l1"):
