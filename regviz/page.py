@@ -44,19 +44,27 @@ def srt_to_vtt(srt_text):
     return "WEBVTT\n\n" + "\n".join(lines).strip() + "\n"
 
 
-def poster(clip, dest, at=0.62):
-    """Save the frame `at` of the way through the clip as a PNG (the player's poster)."""
+def poster(clip, dest, samples=12):
+    """Save the clip's busiest frame (most pixels away from the background, among `samples` evenly
+    spread frames) as a PNG: the player's poster shows the idea, not an empty title card."""
     import av
+    import numpy as np
 
+    best, best_score = None, -1.0
     with av.open(str(clip)) as container:
         stream = container.streams.video[0]
-        target = at * container.duration / 1_000_000  # seconds
-        container.seek(int(target / stream.time_base), stream=stream)  # to the keyframe before, then decode on
-        frame = None
-        for frame in container.decode(stream):
-            if frame.time is not None and frame.time >= target:
-                break
-        frame.to_image().save(dest)
+        length = container.duration / 1_000_000  # seconds
+        for k in range(1, samples + 1):
+            target = length * k / (samples + 1)
+            container.seek(int(target / stream.time_base), stream=stream)  # the keyframe before, then decode on
+            for frame in container.decode(stream):
+                if frame.time is not None and frame.time >= target:
+                    break
+            pixels = frame.to_ndarray(format="rgb24").astype(np.int16)
+            score = float(np.mean(np.abs(pixels - pixels[0, 0]).sum(axis=2) > 60))
+            if score > best_score:
+                best, best_score = frame.to_image(), score
+    best.save(dest)
 
 
 def code_listing(objects):

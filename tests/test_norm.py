@@ -48,7 +48,7 @@ def test_bn_train_normalises_each_feature(x):
     np.testing.assert_allclose(y.var(axis=axes), 1, atol=1e-3)
 
 
-@pytest.mark.claim("Q3", "Running statistics: running = 0.9 running + 0.1 batch, with the unbiased batch variance")
+@pytest.mark.claim("Q3", "Running statistics: running = (1 - momentum) running + momentum batch (0.9/0.1 by default), with the unbiased batch variance")
 @given(x=batches(), momentum=st.sampled_from([0.1, 0.5, 1.0]))
 def test_bn_running_update_uses_momentum_and_unbiased_variance(x, momentum):
     bn = regviz.BatchNorm(x.shape[1], momentum=momentum)
