@@ -4,6 +4,7 @@
     regviz render dropout            -> renders/dropout.mp4 (+ renders/dropout.srt)
     regviz render all -q low --jobs 2
 """
+import sys
 from pathlib import Path
 
 import click
@@ -51,8 +52,10 @@ def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, preview):
         verb = "rendering" if jobs == 1 else "queued"
         click.echo(f"[{names.index(name) + 1}/{total}] {verb} {name} ...")
 
+    progress = sys.stderr.isatty()  # Manim's progress bars in a terminal; plain lines in logs
     for name, result, error in render_many(
-        names, jobs=jobs, on_start=started, quality=quality, fmt=fmt, seed=seed, out_dir=out_dir, cache_dir=cache_dir
+        names, jobs=jobs, on_start=started, quality=quality, fmt=fmt, seed=seed, out_dir=out_dir, cache_dir=cache_dir,
+        progress=progress,
     ):
         if error:
             failures.append((name, error))
@@ -90,7 +93,7 @@ def verify(json_path, question, profile, tests_dir):
     """Run the claim properties behind every answer and print what each proved."""
     from .verify import verify as run_verify
 
-    stdout = click.get_text_stream("stdout")  # pytest's own output is swallowed; progress goes here
+    stdout = sys.stdout  # verify swallows pytest's own output (redirects sys.stdout); progress goes here
 
     def done(claim):
         mark = click.style("pass", fg="green") if claim.passed else click.style("FAIL", fg="red", bold=True)

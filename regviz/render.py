@@ -186,7 +186,7 @@ def _render_in_worker(kwargs):
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def render_many(names, jobs=1, on_start=None, on_done=None, **kwargs):
+def render_many(names, jobs=1, on_start=None, **kwargs):
     """Render several scenes, `jobs` at a time in separate processes; yields (name, result, error)."""
     if jobs <= 1 or len(names) <= 1:
         for name in names:
