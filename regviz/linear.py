@@ -43,12 +43,13 @@ def _problem(X, y):
         raise ValueError(f"X and y must have the same number of samples, got X {X.shape} and y {y.shape}")
     if X.shape[0] == 0 or X.shape[1] == 0:
         raise ValueError(f"X must have at least one sample and one feature, got shape {X.shape}")
-    X = X.astype(np.float64, copy=False)
+    dtype = np.result_type(X.dtype, y.dtype)  # what the results are returned in (float32 stays float32)
+    X = X.astype(np.float64, copy=False)  # ... but the solver works in float64
     y = y.astype(np.float64, copy=False)
     n = X.shape[0]
     G = X.T @ X / n  # (d, d)
     c = X.T @ y / n  # (d,)
-    return G, c, float(y @ y) / (2 * n)
+    return G, c, float(y @ y) / (2 * n), dtype
 
 
 def _objective(G, c, yy, penalty, lam, w):
@@ -107,19 +108,19 @@ def fit(X, y, penalty="l1", lam=0.1, steps=10_000, tol=1e-12, *, accelerate=True
     lam = _checks.non_negative("lam", lam)
     steps = _checks.positive_int("steps", steps)
     tol = _checks.non_negative("tol", tol)
-    G, c, yy = _problem(X, y)
+    G, c, yy, dtype = _problem(X, y)
     if w0 is not None:
         w0 = _checks.same_shape("w0", _checks.finite("w0", _checks.float_array("w0", w0)), c.shape, "(n_features,)")
     w, path, it, converged = _solve(G, c, yy, penalty, lam, w0, steps, tol, accelerate, record=True)
     loss = np.array([_objective(G, c, yy, penalty, lam, p) for p in path])
-    return FitResult(w=w, path=path, loss=loss, steps=it, converged=converged)
+    return FitResult(w=w.astype(dtype), path=path.astype(dtype), loss=loss.astype(dtype), steps=it, converged=converged)
 
 
 def objective(X, y, w, penalty="l1", lam=0.1):
     """The objective fit minimises: (1/(2n))*||y - X w||^2 + penalty(w, lam)."""
     penalty = _checks.choice("penalty", penalty, PENALTIES)
     lam = _checks.non_negative("lam", lam)
-    G, c, yy = _problem(X, y)
+    G, c, yy, _ = _problem(X, y)
     w = _checks.same_shape("w", _checks.float_array("w", w), c.shape, "(n_features,)")
     return _objective(G, c, yy, penalty, lam, w.astype(np.float64))
 
@@ -128,14 +129,14 @@ def objective_grad(X, y, w, penalty="l1", lam=0.1):
     """Its (sub)gradient: X^T (X w - y) / n + l1_grad or l2_grad (lam * sign(w), 0 at w_i = 0, for L1)."""
     penalty = _checks.choice("penalty", penalty, PENALTIES)
     lam = _checks.non_negative("lam", lam)
-    G, c, _ = _problem(X, y)
+    G, c, _, _ = _problem(X, y)
     w = _checks.same_shape("w", _checks.float_array("w", w), c.shape, "(n_features,)").astype(np.float64)
     return G @ w - c + (l1_grad(w, lam) if penalty == "l1" else l2_grad(w, lam))
 
 
 def lam_max(X, y):
     """The smallest L1 lam whose lasso solution is all zeros: max |X^T y| / n."""
-    _, c, _ = _problem(X, y)
+    _, c, _, _ = _problem(X, y)
     return float(np.max(np.abs(c)))
 
 
@@ -149,7 +150,7 @@ def regularization_path(X, y, penalty="l1", lams=None, steps=10_000, tol=1e-12):
     penalty = _checks.choice("penalty", penalty, PENALTIES)
     steps = _checks.positive_int("steps", steps)
     tol = _checks.non_negative("tol", tol)
-    G, c, yy = _problem(X, y)
+    G, c, yy, dtype = _problem(X, y)
     if lams is None:
         top = float(np.max(np.abs(c))) or 1.0
         lams = np.geomspace(top, top / 1000, 50)
@@ -161,4 +162,4 @@ def regularization_path(X, y, penalty="l1", lams=None, steps=10_000, tol=1e-12):
     for i in np.argsort(-lams, kind="stable"):
         w, _, _, _ = _solve(G, c, yy, penalty, float(lams[i]), w, steps, tol, True, record=False)
         out[i] = w
-    return out
+    return out.astype(dtype, copy=False)

@@ -147,3 +147,16 @@ def test_ista_and_fista_agree():
     np.testing.assert_allclose(fista.w, ista.w, atol=1e-9)
     assert fista.steps < ista.steps
     assert np.all(np.diff(ista.loss) <= 1e-12)  # ISTA with step 1/L never increases the objective
+
+
+def test_float32_data_gives_float32_results_with_the_same_zeros():
+    rng = np.random.default_rng(5)
+    X, y = rng.standard_normal((60, 5)), rng.standard_normal(60)
+    lam = 0.3 * regviz.lam_max(X, y)
+    res32 = regviz.fit(X.astype(np.float32), y.astype(np.float32), "l1", lam)
+    res64 = regviz.fit(X, y, "l1", lam)
+    assert res32.w.dtype == res32.path.dtype == res32.loss.dtype == np.float32
+    assert regviz.regularization_path(X.astype(np.float32), y.astype(np.float32), "l2", [0.1, 1.0]).dtype == np.float32
+    # the solver runs in float64 either way; only the float32 rounding of the data differs (~1e-7 relative)
+    np.testing.assert_array_equal(res32.w == 0, res64.w == 0)
+    np.testing.assert_allclose(res32.w, res64.w, atol=1e-5)
