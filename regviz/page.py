@@ -64,7 +64,9 @@ def poster(clip, dest, samples=12):
             score = float(np.mean(np.abs(pixels - pixels[0, 0]).sum(axis=2) > 60))
             if score > best_score:
                 best, best_score = frame.to_image(), score
-    best.save(dest)
+    tmp = Path(dest).with_name(f".{Path(dest).name}.partial")
+    best.save(tmp, format="PNG")
+    os.replace(tmp, dest)  # never a half-written poster
 
 
 def code_listing(objects):
