@@ -98,6 +98,19 @@ def _publish(src, dest):
         tmp.unlink(missing_ok=True)
 
 
+def _tidy_captions(path):
+    """End each caption when the next begins (a caption shown longer than its reading time stays on
+    screen while the next animation plays, but must not overlap the next cue); returns the tidied file."""
+    import srt
+
+    cues = sorted(srt.parse(path.read_text(encoding="utf-8")), key=lambda cue: cue.start)
+    for cue, following in zip(cues, cues[1:]):
+        cue.end = min(cue.end, following.start)
+    tidy = path.with_suffix(".tidy.srt")
+    tidy.write_text(srt.compose(cues), encoding="utf-8")
+    return tidy
+
+
 def clip_duration(path):
     """Seconds of video in a clip, read by a real decoder (PyAV)."""
     import av
@@ -172,7 +185,7 @@ def render_scene(
         srt = None
         if captions is not None and Path(captions).is_file():
             srt = out_dir / f"{name}.srt"
-            _publish(Path(captions), srt)
+            _publish(_tidy_captions(Path(captions)), srt)
         _publish(produced, dest)
     duration = 0.0 if fmt == "png" else clip_duration(dest)
     return RenderResult(name, dest, srt, duration, time.perf_counter() - start)

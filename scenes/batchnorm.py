@@ -136,7 +136,7 @@ def lead(scene, text, busy):
 class BatchNormScene(RegvizScene):
     def construct(self):
         self.d = data(self.seed)
-        self.title = self.headline(TITLE, "How does batch norm work, and what changes at inference?")
+        self.title = self.headline(TITLE, f"{QUESTION}: How does batch norm work, and what changes at inference?")
         self.show_batch()
         self.column_statistics()
         self.normalise_column()
@@ -229,7 +229,7 @@ class BatchNormScene(RegvizScene):
         )
         rule[1].set_color(BATCH)
         trap1 = label("PyTorch: momentum = 0.1 weights the NEW batch.", size=BODY_SIZE - 2, color=DROPPED)
-        trap1b = label("The textbook writes 0.9·running + 0.1·batch and calls 0.9 the momentum.",
+        trap1b = label("CS231n and numpy-ml write 0.9·running + 0.1·batch and call 0.9 the momentum.",
                        size=SMALL_SIZE, color=MUTED)
         var_rule = MathTex(
             r"\text{running\_var} \leftarrow 0.9\,\text{running\_var} + 0.1\,", r"\frac{m}{m-1}", r"\,\sigma^2",

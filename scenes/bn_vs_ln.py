@@ -92,7 +92,7 @@ def vector(values, size=SMALL_SIZE, color=TEXT):
 class BNvsLNScene(RegvizScene):
     def construct(self):
         self.d = data(self.seed)
-        self.title = self.headline(TITLE, "How do batch norm and layer norm differ, and why do transformers use LN?")
+        self.title = self.headline(TITLE, f"{QUESTION}: How do BN and LN differ, and why do transformers use LN?")
         self.show_tensor()
         self.batch_axes()
         self.layer_axes()
@@ -174,7 +174,7 @@ class BNvsLNScene(RegvizScene):
         blocks = VGroup(bn_block, ln_block).arrange(DOWN, aligned_edge=LEFT, buff=0.5).next_to(caption, DOWN, buff=0.45)
         if blocks.width > 13.4:
             blocks.scale_to_fit_width(13.4)
-        rest = lead(self, "A batch of one: in training, batch norm has nothing to average over, and the core refuses.",
+        rest = lead(self, "A batch of one: in training, batch norm has nothing to average over, and regviz, like PyTorch, refuses.",
                     busy=2)
         self.play(FadeIn(sample), FadeIn(caption))
         self.play(FadeIn(bn_name), Write(error), run_time=1.5)

@@ -528,8 +528,8 @@ class L1vsL2Scene(RegvizScene):
             rate_func=linear,
         )
         marks.clear_updaters()
-        self.say("Lasso weights hit exactly 0 one by one (dots); past λ_max all are 0.")
-        self.say(f"Ridge never hits 0: at the largest λ the smallest |w_j| is still {self.d.ridge_min_abs:.2g}.")
+        self.say("Lasso weights hit exactly 0 one by one (dots); past the largest useful λ all are 0.")
+        self.say(f"Ridge never hits 0: at the largest λ the smallest |weight| is still {self.d.ridge_min_abs:.2g}.")
         self.play(FadeOut(VGroup(frame1, frame2, head1, head2, curves, marks)))
 
     # ------------------------------------------------------------------ (d) when to use which

@@ -80,7 +80,10 @@ class RegvizScene(Scene):
         title = label(text, size=TITLE_SIZE)
         group = VGroup(title)
         if question:
-            group.add(label(question, size=BODY_SIZE, color=MUTED).next_to(title, DOWN, buff=0.35))
+            asked = label(question, size=BODY_SIZE, color=MUTED)
+            if asked.width > config.frame_width - 2 * EDGE:  # a long question shrinks to fit the frame
+                asked.scale_to_fit_width(config.frame_width - 2 * EDGE)
+            group.add(asked.next_to(title, DOWN, buff=0.35))
         hold = reading_time(question or text, minimum=1.5)
         self.play(FadeIn(group, shift=0.2 * UP), subcaption=question or text, subcaption_duration=1 + hold)
         self.wait(hold)
@@ -93,10 +96,10 @@ class RegvizScene(Scene):
         if caption.width > config.frame_width - 2 * EDGE:
             caption.scale_to_fit_width(config.frame_width - 2 * EDGE)
         caption.to_edge(DOWN, buff=EDGE)
-        animations = [FadeIn(caption, shift=0.1 * UP)]
-        if self._caption is not None:
-            animations.append(FadeOut(self._caption))
-        self.play(*animations, run_time=0.6, subcaption=text, subcaption_duration=0.6 + reading_time(text))
+        if self._caption is not None:  # the old line leaves before the new one comes: never two on top of each other
+            self.play(FadeOut(self._caption), run_time=0.25)
+        self.play(FadeIn(caption, shift=0.1 * UP), run_time=0.35, subcaption=text,
+                  subcaption_duration=0.35 + reading_time(text))
         self._caption = caption
         wait = reading_time(text) if wait is None else wait
         if wait > 0:  # Manim refuses a wait of 0 s

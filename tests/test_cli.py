@@ -135,3 +135,12 @@ def test_quality_sets_the_resolution(run, tmp_path, quality, size):
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == size
         assert stream.codec_context.name == "h264"
+
+
+def test_captions_never_overlap(tmp_path):
+    from regviz.render import _tidy_captions
+
+    raw = tmp_path / "raw.srt"
+    raw.write_text("1\n00:00:00,000 --> 00:00:05,000\nfirst\n\n2\n00:00:03,000 --> 00:00:06,000\nsecond\n\n")
+    tidy = _tidy_captions(raw).read_text()
+    assert "00:00:00,000 --> 00:00:03,000" in tidy and "00:00:03,000 --> 00:00:06,000" in tidy
