@@ -112,10 +112,6 @@ class DropoutScene(RegvizScene):
         self.inference()
         self.wait(0.5)
 
-    def say(self, text, wait=None):
-        # the caption is faded out by the next one: a lean copy is cheaper
-        return lean(super().say(text, wait))
-
     # --- builders ---
     def unit_center(self, i, y=ROW_Y):
         return np.array([ROW_LEFT + i * SPACING, y, 0.0])

@@ -117,10 +117,6 @@ class DropoutBackwardScene(RegvizScene):
         self.eval_mode()
         self.wait(0.5)
 
-    def say(self, text, wait=None):
-        # the caption is faded out by the next one: a lean copy is cheaper
-        return lean(super().say(text, wait))
-
     # --- builders ---
     def cell_center(self, column, row):
         return np.array([COLUMNS[column], ROW_TOP - row * ROW_STEP, 0.0])
