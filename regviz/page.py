@@ -9,12 +9,11 @@ import ast
 import base64
 import inspect
 import json
-import os
 import textwrap
 from datetime import datetime
 from pathlib import Path
 
-from .render import ROOT, clip_duration
+from .render import ROOT, atomic_path, clip_duration
 from .syllabus import QUESTIONS
 
 TESTS_DIR = ROOT / "tests"
@@ -64,9 +63,8 @@ def poster(clip, dest, samples=12):
             score = float(np.mean(np.abs(pixels - pixels[0, 0]).sum(axis=2) > 60))
             if score > best_score:
                 best, best_score = frame.to_image(), score
-    tmp = Path(dest).with_name(f".{Path(dest).name}.partial")
-    best.save(tmp, format="PNG")
-    os.replace(tmp, dest)  # never a half-written poster
+    with atomic_path(dest) as tmp:  # never a half-written poster
+        best.save(tmp, format="PNG")
 
 
 def code_listing(objects):
@@ -123,9 +121,8 @@ def build_page(out_dir=Path("renders"), verify_json=None):
         sections=sections, verified=verified, verified_date=date, pygments_css=_pygments_css()
     )
     dest = out_dir / "index.html"
-    tmp = dest.with_name(f".{dest.name}.partial")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, dest)
+    with atomic_path(dest) as tmp:
+        tmp.write_text(page, encoding="utf-8")
     return dest
 
 

@@ -88,14 +88,23 @@ def _locked(path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _publish(src, dest):
-    """Copy src to dest atomically: a temporary sibling file, then os.replace."""
+@contextmanager
+def atomic_path(dest):
+    """Yield a temporary sibling of dest to write; on success it replaces dest (os.replace is atomic),
+    on any failure it is removed and dest is left as it was."""
+    dest = Path(dest)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
     try:
-        shutil.copyfile(src, tmp)
+        yield tmp
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _publish(src, dest):
+    """Copy src to dest atomically."""
+    with atomic_path(dest) as tmp:
+        shutil.copyfile(src, tmp)
 
 
 def _tidy_captions(path):
@@ -123,9 +132,8 @@ def clip_duration(path):
 
 
 def manim_settings(quality, fmt, media_dir, progress):
-    name, height, rate = QUALITIES[quality]
     return {
-        "quality": name,
+        "quality": QUALITIES[quality][0],
         "format": None if fmt == "png" else fmt,
         "write_to_movie": fmt != "png",
         "save_last_frame": fmt == "png",
@@ -192,7 +200,7 @@ def render_scene(
 
 
 def _render_in_worker(kwargs):
-    """Run in a separate process by `render_many`: a plain function so it pickles."""
+    """(result, None) or (None, "Error: cause"); a plain function so it pickles for worker processes."""
     try:
         return render_scene(**kwargs), None
     except Exception as exc:  # reported by the parent with the scene's name
@@ -205,11 +213,7 @@ def render_many(names, jobs=1, on_start=None, **kwargs):
         for name in names:
             if on_start:
                 on_start(name)
-            try:
-                result, error = render_scene(name, **kwargs), None
-            except Exception as exc:
-                result, error = None, f"{type(exc).__name__}: {exc}"
-            yield name, result, error
+            yield (name, *_render_in_worker({"name": name, **kwargs}))
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
-from .render import ROOT
+from .render import ROOT, atomic_path
 
 TESTS_DIR = ROOT / "tests"
 
@@ -122,7 +122,6 @@ def verify(json_path=None, question=None, profile="ci", on_claim_done=None, test
     if json_path is not None:
         json_path = Path(json_path)
         json_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = json_path.with_name(f".{json_path.name}.partial")
-        tmp.write_text(json.dumps(doc, indent=2), encoding="utf-8")
-        os.replace(tmp, json_path)
+        with atomic_path(json_path) as tmp:
+            tmp.write_text(json.dumps(doc, indent=2), encoding="utf-8")
     return doc
