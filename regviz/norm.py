@@ -20,110 +20,225 @@ The two mean terms are the gradient flowing through `mean` and `var`; dropping t
 (wrong) gradient dy * gamma * inv_std, which is right only in eval mode, where mean and var are constants.
     dgamma = sum(dy * xhat), dbeta = sum(dy), summed over every axis except the parameters' own.
 
-Numerics: statistics are accumulated in float64 and x - mean is formed in float64 before rounding,
-so inputs with a large mean (1e3) and small spread keep their precision; float32 in, float32 out.
+Numerics: the kernels compute in the data's dtype (float32 stays float32, as in PyTorch) but never
+let a large mean eat the digits of a small spread: each block is shifted by its own rounded mean
+before its sums are taken (the corrected two-pass formula), the blocks' statistics are merged in
+float64, and x - mean is formed as (x - hi) - lo, where hi is the mean rounded to the dtype (x - hi is
+exact for x near the mean) and lo the float64 remainder, applied after scaling. A block adds at most
+SHORT rows in the dtype; taller blocks (few features) sum in float64.
 
-Speed: every pass walks the leading axis in blocks of about BLOCK elements, copied into float64 buffers
-that are reused and so stay in cache: the float64 work makes no float64 array as big as x, and each
-input is read from memory at most twice. LayerNorm's statistics live inside a block (whole rows);
+Speed: every pass walks the leading axis in blocks of about BLOCK elements, so a block and its scratch
+buffers stay in cache while a handful of NumPy operations run over them; each input is read from memory
+at most twice. The blocks are shared out over THREADS threads (NumPy releases the GIL inside its loops);
+each block writes only its own rows and partial sums, merged afterwards in block order, so the result is
+the same bit for bit on any number of threads. LayerNorm's statistics live inside a block (whole rows);
 BatchNorm's span all blocks, so each block's mean and sum of squared deviations M2 are merged into the
 totals with the pairwise update of Chan, Golub and LeVeque (k_a values so far, k_b in the block, k = k_a + k_b):
     delta = mean_b - mean,   mean += delta * k_b / k,   M2 += M2_b + delta**2 * k_a * k_b / k
 which is as exact as the two-pass variance, unlike the cancelling one-pass E[x^2] - E[x]^2.
 """
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from . import _checks
 
-BLOCK = 1 << 15  # elements per block: a float64 block buffer (256 KiB) and its neighbours stay in L2 cache
+BLOCK = 1 << 15  # elements per block: a block and its scratch buffers stay in L2 cache
+SHORT = 64  # blocks with at most this many rows sum their columns in their own dtype, taller ones in float64
+THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+PARALLEL_MIN = 1 << 18  # elements: smaller arrays stay on the calling thread (a hand-off costs ~50 us)
+_pool = None
 
 
-def _blocks(*arrays):
-    """Yield (rows, a, b, ...): a slice of the leading axis holding about BLOCK elements, and float64
-    copies of each array's rows in buffers reused from block to block."""
-    n, row_size = len(arrays[0]), arrays[0][:1].size
+def _spans(n, row_size):
+    """[(i, slice)]: the leading axis cut into blocks of about BLOCK elements (at least one row each)."""
     rows = max(1, BLOCK // max(row_size, 1))
-    buffers = [np.empty((min(rows, n),) + a.shape[1:]) for a in arrays]
-    for start in range(0, n, rows):
-        s = slice(start, min(start + rows, n))
-        blocks = [buffer[: s.stop - s.start] for buffer in buffers]
-        for block, a in zip(blocks, arrays):
-            np.copyto(block, a[s])
-        yield (s, *blocks)
+    return list(enumerate(slice(start, min(start + rows, n)) for start in range(0, n, rows)))
 
 
-def _sum(a, axes):
-    return np.add.reduce(a, axis=axes, keepdims=True)
+def _parallel(work, spans, size):
+    """work(run) for contiguous runs of the spans, one run per thread when the data has `size` >=
+    PARALLEL_MIN elements. NumPy releases the GIL inside its loops, so the threads really run at once.
+    Each block writes only its own rows and its own partial sums, which are combined afterwards in
+    block order: the result is the same, bit for bit, whatever THREADS is and whichever thread wins."""
+    global _pool
+    threads = min(THREADS, len(spans)) if size >= PARALLEL_MIN else 1
+    if threads <= 1:
+        work(spans)
+        return
+    if _pool is None or _pool._max_workers < threads:
+        _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="regviz-norm")
+    cuts = [len(spans) * t // threads for t in range(threads + 1)]
+    for future in [_pool.submit(work, spans[a:b]) for a, b in zip(cuts, cuts[1:])]:
+        future.result()  # re-raises a worker's exception
 
 
-def _batch_moments(x, axes):
-    """(mean, var) per channel of x (N, C) or (N, C, L) over `axes`, float64, shaped (1, C) or (1, C, 1)."""
-    per_sample = x[:1].size // x.shape[1]  # values of a channel in one sample: 1 or L
-    count, mean, m2 = 0, 0.0, 0.0
-    for _, xb in _blocks(x):
-        k = len(xb) * per_sample  # values per channel in this block
-        mean_b = _sum(xb, axes) / k  # (1, C) or (1, C, 1)
-        xb -= mean_b
-        m2_b = _sum(np.square(xb, out=xb), axes)
+def _column_sum(a):
+    """Sums over axis 0 of a block (r, C), as float64: short blocks add in their own dtype (at most
+    SHORT roundings per sum), tall ones (few columns) in float64."""
+    if len(a) <= SHORT:
+        return np.add.reduce(a, axis=0).astype(np.float64)
+    return np.add.reduce(a, axis=0, dtype=np.float64)
+
+
+def _channel_sum(block):
+    """Per-channel sums of a BatchNorm block (r, C, L) as float64 (C,)."""
+    if block.shape[2] > 1:
+        block = np.add.reduce(block, axis=2)  # contiguous: NumPy's pairwise summation
+    return _column_sum(block.reshape(block.shape[0], -1))
+
+
+def _tile(values, block_shape, dtype):
+    """Values (C,) repeated to a block (r, C, L) or (r, C). NumPy 2 runs an elementwise operation between
+    arrays of one shape up to ten times faster than one that broadcasts a vector over rows, so the
+    kernels broadcast once, into a tile, and then work on equal shapes."""
+    values = np.asarray(values)
+    return np.broadcast_to(values.reshape((1, -1, 1)[: len(block_shape)]), block_shape).astype(dtype, order="C")
+
+
+def _split(mean, dtype):
+    """mean (float64) as a value of the data's dtype plus what rounding to it lost, so that x - mean
+    can be formed in that dtype without losing digits: (x - hi) is exact when x is near hi (Sterbenz),
+    and the small float64 residual lo is subtracted after scaling."""
+    hi = mean.astype(dtype)
+    return hi, mean - hi
+
+
+def _batch_moments(x):
+    """(mean, var) per channel of x (N, C, L), float64 (C,): var biased, as PyTorch normalises with.
+
+    Each block: its own mean in x's dtype as a shift s, then d = x - s and the sums S1 = sum(d),
+    S2 = sum(d**2); its mean is s + S1/k and its sum of squared deviations M2 = S2 - S1**2/k (the
+    corrected two-pass formula: exact to rounding because s is within a rounding of the mean).
+    The blocks are merged in order with the pairwise update of Chan, Golub and LeVeque."""
+    n, c, length = x.shape
+    spans = _spans(n, c * length)
+    shape = (spans[0][1].stop, c, length)
+    parts = np.empty((len(spans), 3, c))  # per block: shift, S1, S2
+
+    def work(run):
+        d, tile = np.empty(shape, x.dtype), np.empty(shape, x.dtype)
+        for i, s in run:
+            r = s.stop - s.start
+            shift = _channel_sum(x[s]) / (r * length)
+            np.copyto(tile[:r], shift.reshape(1, -1, 1))  # rounded to x's dtype
+            np.subtract(x[s], tile[:r], out=d[:r])
+            parts[i] = tile[0, :, 0], _channel_sum(d[:r]), _channel_sum(np.square(d[:r], out=d[:r]))
+
+    _parallel(work, spans, x.size)
+    count, mean, m2 = 0, np.zeros(c), np.zeros(c)
+    for (_, s), (shift, s1, s2) in zip(spans, parts):
+        k = (s.stop - s.start) * length
+        mean_b, m2_b = shift + s1 / k, s2 - s1 * s1 / k
         delta = mean_b - mean
-        mean = mean + delta * (k / (count + k))
-        m2 = m2 + m2_b + np.square(delta) * (count * k / (count + k))  # Chan et al.'s merge
+        mean += delta * (k / (count + k))
+        m2 += m2_b + delta * delta * (count * k / (count + k))  # Chan et al.'s merge
         count += k
-    return mean, m2 / count  # biased variance, like PyTorch's normalisation
+    return mean, m2 / count
 
 
-def _batch_normalize(x, mean, inv_std, gamma, beta):
-    """(xhat, y): xhat = (x - mean) * inv_std rounded to x's dtype, y = gamma * xhat + beta."""
-    xhat, y = np.empty_like(x), np.empty_like(x)
-    for s, xb in _blocks(x):
-        xb -= mean  # float64: no cancellation when the mean is large and the spread small
-        xb *= inv_std
-        xhat[s] = xb
-        np.multiply(xhat[s], gamma, out=y[s])
-        y[s] += beta
+def _batch_normalize(x, mean, inv_std, gamma, beta, xhat=None):
+    """(xhat, y) for x (N, C, L): xhat = (x - mean) * inv_std, y = gamma * xhat + beta, in x's dtype.
+    xhat: an array to reuse for x-hat (the previous forward's), or None for a new one."""
+    xhat, y = np.empty_like(x) if xhat is None else xhat, np.empty_like(x)
+    hi, lo = _split(mean, x.dtype)
+    correction = lo * inv_std
+    spans = _spans(len(x), x[:1].size)
+    shape = (spans[0][1].stop,) + x.shape[1:]
+    hi, inv_std, gamma, beta, correction = (_tile(v, shape, x.dtype) for v in (hi, inv_std, gamma, beta, correction))
+    correct = np.abs(correction).max() > np.finfo(x.dtype).eps / 4  # below that it changes no xhat by more than eps/4
+
+    def work(run):
+        for _, s in run:
+            r = s.stop - s.start
+            xh, yb = xhat[s], y[s]
+            np.subtract(x[s], hi[:r], out=xh)  # exact for x near the mean, however large the mean
+            xh *= inv_std[:r]
+            if correct:
+                xh -= correction[:r]
+            np.multiply(xh, gamma[:r], out=yb)
+            yb += beta[:r]
+
+    _parallel(work, spans, x.size)
     return xhat, y
 
 
-def _batch_grads(dy, xhat, inv_std, gamma, axes, training):
-    """(dx, dgamma, dbeta) for BatchNorm; dgamma, dbeta (1, C) or (1, C, 1) in float64.
+def _batch_grads(dy, xhat, inv_std, gamma, training):
+    """(dx, dgamma, dbeta) for BatchNorm on (N, C, L); dgamma, dbeta float64 (C,).
 
     With dxhat = dy * gamma, constant per channel: mean(dxhat) = gamma * dbeta / m and
     mean(dxhat * xhat) = gamma * dgamma / m, so dx = gamma * inv_std * (dy - dbeta/m - xhat * dgamma/m).
     """
-    dbeta, dgamma = 0.0, 0.0
-    for _, dyb, xhb in _blocks(dy, xhat):
-        dbeta = dbeta + _sum(dyb, axes)
-        dgamma = dgamma + _sum(np.multiply(dyb, xhb, out=xhb), axes)
+    n, c, length = dy.shape
+    spans = _spans(n, c * length)
+    shape = (spans[0][1].stop, c, length)
+    parts = np.empty((len(spans), 2, c))  # per block: its share of dbeta and dgamma
+
+    def sums(run):
+        product = np.empty(shape, dy.dtype)
+        for i, s in run:
+            r = s.stop - s.start
+            parts[i] = _channel_sum(dy[s]), _channel_sum(np.multiply(dy[s], xhat[s], out=product[:r]))
+
+    if training:
+        _parallel(sums, spans, dy.size)
+    else:  # the parameters' gradients only: dx needs no sums
+        sums(spans)
+    dbeta, dgamma = parts.sum(axis=0)  # block order: deterministic
     dx = np.empty_like(dy)
-    scale = gamma * inv_std  # (1, C) or (1, C, 1)
-    if not training:  # eval: the running statistics are constants
-        for s, dyb in _blocks(dy):
-            dyb *= scale
-            dx[s] = dyb
-        return dx, dgamma, dbeta
-    m = dy.size // dy.shape[1]  # values per channel
-    for s, dyb, xhb in _blocks(dy, xhat):
-        dyb -= dbeta / m  # the gradient through the batch mean
-        xhb *= dgamma / m  # ... and through the batch variance
-        dyb -= xhb
-        dyb *= scale
-        dx[s] = dyb
+    scale = gamma * inv_std  # (C,)
+    m = n * length  # values per channel
+    through_mean = _tile(scale * dbeta / m, shape, dy.dtype)  # the gradient through the batch mean
+    through_var = _tile(scale * dgamma / m, shape, dy.dtype)  # ... and through the batch variance
+    scale = _tile(scale, shape, dy.dtype)
+
+    def grads(run):
+        direct = np.empty(shape, dy.dtype)
+        for _, s in run:
+            r = s.stop - s.start
+            dxb = dx[s]
+            if not training:  # eval: mean and var are constants, so dx is the naive dy * gamma * inv_std
+                np.multiply(dy[s], scale[:r], out=dxb)
+                continue
+            np.multiply(dy[s], scale[:r], out=direct[:r])
+            np.multiply(xhat[s], through_var[:r], out=dxb)
+            dxb += through_mean[:r]
+            np.subtract(direct[:r], dxb, out=dxb)
+
+    _parallel(grads, spans, dy.size)
     return dx, dgamma, dbeta
 
 
-def _layer_normalize(x, eps, gamma, beta):
-    """(xhat, y, inv_std) for rows x (R, D): each row standardised over its D values, inv_std (R, 1)."""
+def _layer_normalize(x, eps, gamma, beta, xhat=None):
+    """(xhat, y, inv_std) for rows x (R, D): each row standardised over its D values, inv_std (R,) float64.
+    xhat: an array to reuse for x-hat (the previous forward's), or None for a new one."""
     d = x.shape[1]
-    xhat, y = np.empty_like(x), np.empty_like(x)
-    inv_std = np.empty((len(x), 1))
-    for s, xb in _blocks(x):
-        xb -= _sum(xb, 1) / d  # (r, 1) row means, subtracted in float64
-        var = np.einsum("ij,ij->i", xb, xb) / d  # (r,) biased, like PyTorch
-        inv_std[s, 0] = 1.0 / np.sqrt(var + eps)
-        xb *= inv_std[s]
-        xhat[s] = xb
-        np.multiply(xhat[s], gamma, out=y[s])
-        y[s] += beta
+    xhat, y, inv_std = np.empty_like(x) if xhat is None else xhat, np.empty_like(x), np.empty(len(x))
+    spans = _spans(len(x), d)
+    shape = (spans[0][1].stop, d)
+    gamma, beta = _tile(gamma, shape, x.dtype), _tile(beta, shape, x.dtype)
+
+    def work(run):
+        square, tile = np.empty(shape, x.dtype), np.empty(shape, x.dtype)
+        for _, s in run:
+            r = s.stop - s.start
+            xb, xh, yb, sq, t = x[s], xhat[s], y[s], square[:r], tile[:r]
+            np.copyto(t, (np.add.reduce(xb, axis=1) / d)[:, None])  # each row's mean in x's dtype
+            np.subtract(xb, t, out=xh)  # exact for x near the mean, however large the mean
+            s1 = np.add.reduce(xh, axis=1).astype(np.float64)  # pairwise along the row: ~log2(D) roundings
+            s2 = np.add.reduce(np.square(xh, out=sq), axis=1).astype(np.float64)
+            lo = s1 / d  # what the rounded mean missed
+            inv = 1.0 / np.sqrt(s2 / d - lo * lo + eps)  # variance biased, like PyTorch
+            inv_std[s] = inv
+            np.copyto(t, inv[:, None])
+            xh *= t
+            np.copyto(t, (lo * inv)[:, None])
+            xh -= t
+            np.multiply(xh, gamma[:r], out=yb)
+            yb += beta[:r]
+
+    _parallel(work, spans, x.size)
     return xhat, y, inv_std
 
 
@@ -131,18 +246,32 @@ def _layer_grads(dy, xhat, inv_std, gamma):
     """(dx, dgamma, dbeta) for rows (R, D): dx = inv_std * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))."""
     d = dy.shape[1]
     dx = np.empty_like(dy)
-    dgamma, dbeta = np.zeros(d), np.zeros(d)
-    for s, dyb, xhb in _blocks(dy, xhat):
-        dbeta += np.add.reduce(dyb, axis=0)  # (D,)
-        dgamma += np.einsum("ij,ij->j", dyb, xhb)  # (D,)
-        dyb *= gamma  # dxhat
-        mean_dxhat = _sum(dyb, 1) / d  # (r, 1)
-        mean_dxhat_xhat = np.einsum("ij,ij->i", dyb, xhb)[:, None] / d  # (r, 1)
-        xhb *= mean_dxhat_xhat
-        dyb -= mean_dxhat
-        dyb -= xhb
-        dyb *= inv_std[s]
-        dx[s] = dyb
+    spans = _spans(len(dy), d)
+    shape = (spans[0][1].stop, d)
+    parts = np.empty((len(spans), 2, d))  # per block: its share of dbeta and dgamma
+    gamma = _tile(gamma, shape, dy.dtype)
+
+    def work(run):
+        dxhat, product, tile = np.empty(shape, dy.dtype), np.empty(shape, dy.dtype), np.empty(shape, dy.dtype)
+        for i, s in run:
+            r = s.stop - s.start
+            dyb, xhb, dxb, dxh, prod, t = dy[s], xhat[s], dx[s], dxhat[:r], product[:r], tile[:r]
+            parts[i, 0] = _column_sum(dyb)
+            parts[i, 1] = _column_sum(np.multiply(dyb, xhb, out=prod))
+            np.multiply(dyb, gamma[:r], out=dxh)
+            mean_dxhat = np.add.reduce(dxh, axis=1).astype(np.float64) / d
+            mean_dxhat_xhat = np.add.reduce(np.multiply(prod, gamma[:r], out=prod), axis=1).astype(np.float64) / d
+            inv = inv_std[s]
+            np.copyto(t, inv[:, None])
+            dxh *= t  # inv_std * dxhat
+            np.copyto(t, (inv * mean_dxhat_xhat)[:, None])
+            np.multiply(xhb, t, out=dxb)
+            np.copyto(t, (inv * mean_dxhat)[:, None])
+            dxb += t
+            np.subtract(dxh, dxb, out=dxb)
+
+    _parallel(work, spans, dy.size)
+    dbeta, dgamma = parts.sum(axis=0)  # block order: deterministic
     return dx, dgamma, dbeta
 
 
@@ -165,15 +294,22 @@ class _Norm:
     def eval(self):
         return self.train(False)
 
-    def _params(self, dtype, shape):
-        """gamma and beta in the data's dtype, shaped to broadcast against it."""
-        return self.gamma.astype(dtype).reshape(shape), self.beta.astype(dtype).reshape(shape)
+    @staticmethod
+    def _work_dtype(x):
+        """float32 and float64 are computed in their own dtype; other floats (float16, longdouble) in float64."""
+        return x if x.dtype in (np.float32, np.float64) else x.astype(np.float64)
+
+    def _reusable(self, x):
+        """The last forward's x-hat buffer when it fits x: a training loop's repeated forwards then write
+        into memory they already own (a fresh array costs a page fault per 4 KiB on first write)."""
+        xhat = self._cache[0] if self._cache is not None else None
+        return xhat if xhat is not None and xhat.shape == x.shape and xhat.dtype == x.dtype else None
 
     def _upstream(self, dy):
         if self._cache is None:
             raise _checks.CallOrderError(f"{type(self).__name__}.backward() called before forward()")
-        xhat = self._cache[0]
-        return _checks.same_shape("dy", _checks.float_array("dy", dy), xhat.shape, "the forward output")
+        shape = self._cache[-1]  # the forward output's
+        return _checks.same_shape("dy", _checks.float_array("dy", dy), shape, "the forward output")
 
     def __call__(self, x):
         return self.forward(x)
@@ -204,9 +340,7 @@ class BatchNorm(_Norm):
 
     def forward(self, x):
         x = self._check_input(x)
-        axes = (0, 2) if x.ndim == 3 else (0,)
-        param_shape = (1, -1, 1) if x.ndim == 3 else (1, -1)  # broadcast (C,) over the batch
-        gamma, beta = self._params(x.dtype, param_shape)
+        x3 = self._work_dtype(x).reshape(len(x), self.num_features, -1)  # (N, C, L), L = 1 for 2-D input
         if self.training:
             m = x.size // self.num_features  # values per channel
             if m < 2:
@@ -214,26 +348,25 @@ class BatchNorm(_Norm):
                     f"x must have more than 1 value per channel in training mode (the batch variance of one value "
                     f"is 0), got shape {x.shape}; use eval() or a larger batch"
                 )
-            mean, var = _batch_moments(x, axes)
+            mean, var = _batch_moments(x3)
             inv_std = 1.0 / np.sqrt(var + self.eps)
             # running stats use the UNBIASED variance (m / (m - 1)), as PyTorch does
             mom = self.momentum
-            self.running_mean = (1 - mom) * self.running_mean + mom * mean.reshape(-1)
-            self.running_var = (1 - mom) * self.running_var + mom * var.reshape(-1) * (m / (m - 1))
+            self.running_mean = (1 - mom) * self.running_mean + mom * mean
+            self.running_var = (1 - mom) * self.running_var + mom * var * (m / (m - 1))
         else:
-            mean = self.running_mean.reshape(param_shape)
-            inv_std = 1.0 / np.sqrt(self.running_var.reshape(param_shape) + self.eps)
-        xhat, y = _batch_normalize(x, mean, inv_std, gamma, beta)
-        self._cache = (xhat, inv_std, axes, param_shape, self.training)
-        return y
+            mean, inv_std = self.running_mean, 1.0 / np.sqrt(self.running_var + self.eps)
+        xhat, y = _batch_normalize(x3, mean, inv_std, self.gamma, self.beta, self._reusable(x3))
+        self._cache = (xhat, inv_std, self.training, x.shape)
+        return y.reshape(x.shape).astype(x.dtype, copy=False)
 
     def backward(self, dy):
         """dx (shape of x); stores dgamma, dbeta (C,). Through the batch statistics in training mode."""
         dy = self._upstream(dy)
-        xhat, inv_std, axes, param_shape, training = self._cache
-        dx, dgamma, dbeta = _batch_grads(dy, xhat, inv_std, self.gamma.reshape(param_shape), axes, training)
-        self.dgamma, self.dbeta = dgamma.reshape(-1).astype(dy.dtype), dbeta.reshape(-1).astype(dy.dtype)
-        return dx
+        xhat, inv_std, training, _ = self._cache
+        dx, dgamma, dbeta = _batch_grads(self._work_dtype(dy).reshape(xhat.shape), xhat, inv_std, self.gamma, training)
+        self.dgamma, self.dbeta = dgamma.astype(dy.dtype), dbeta.astype(dy.dtype)
+        return dx.reshape(dy.shape).astype(dy.dtype, copy=False)
 
     def __repr__(self):
         return f"BatchNorm({self.num_features}, eps={self.eps}, momentum={self.momentum}, training={self.training})"
@@ -262,21 +395,21 @@ class LayerNorm(_Norm):
             raise ValueError(
                 f"x must end with the normalized_shape {self.normalized_shape} (LayerNorm), got shape {x.shape}"
             )
-        rows = x.reshape(-1, self.gamma.size)  # (R, D): every leading index is a sample
-        gamma, beta = self._params(x.dtype, -1)
-        xhat, y, inv_std = _layer_normalize(rows, self.eps, gamma, beta)
-        self._cache = (xhat.reshape(x.shape), inv_std)
-        return y.reshape(x.shape)
+        rows = self._work_dtype(x).reshape(-1, self.gamma.size)  # (R, D): every leading index is a sample
+        xhat, y, inv_std = _layer_normalize(rows, self.eps, self.gamma.reshape(-1), self.beta.reshape(-1),
+                                            self._reusable(rows))
+        self._cache = (xhat, inv_std, x.shape)
+        return y.reshape(x.shape).astype(x.dtype, copy=False)
 
     def backward(self, dy):
         """dx (shape of x); stores dgamma, dbeta (normalized_shape)."""
         dy = self._upstream(dy)
-        xhat, inv_std = self._cache
-        d = self.gamma.size
-        dx, dgamma, dbeta = _layer_grads(dy.reshape(-1, d), xhat.reshape(-1, d), inv_std, self.gamma.reshape(-1))
+        xhat, inv_std, _ = self._cache
+        rows = self._work_dtype(dy).reshape(xhat.shape)
+        dx, dgamma, dbeta = _layer_grads(rows, xhat, inv_std, self.gamma.reshape(-1))
         self.dgamma = dgamma.reshape(self.normalized_shape).astype(dy.dtype)
         self.dbeta = dbeta.reshape(self.normalized_shape).astype(dy.dtype)
-        return dx.reshape(dy.shape)
+        return dx.reshape(dy.shape).astype(dy.dtype, copy=False)
 
     def __repr__(self):
         return f"LayerNorm({self.normalized_shape}, eps={self.eps})"

@@ -22,14 +22,19 @@ shifts = st.sampled_from([0.0, 1e3])  # 1e3: a large mean over a small spread, t
 
 
 def tolerance(dtype, m=32, spread=1e4):
-    # 4 ulps of the dtype for its few roundings (x-hat, the products, the sums rounded to it), plus the
-    # float64 summation-order bound for m values per statistic with |x|/std <= spread: m * 2.2e-16 * spread
-    # (7e-11 for the Hypothesis data: m <= 32, |x| <= 1.1e3, std >= 0.1). Relative to the size of the terms.
-    return 4 * np.finfo(dtype).eps + m * np.finfo(np.float64).eps * spread
+    # The kernels compute in the data's dtype: 4 ulps for each value's few roundings, plus up to
+    # norm.SHORT ulps for a block's column sums (at most SHORT rows are added in the dtype before the
+    # blocks are combined in float64), plus the float64 summation-order bound for m values per statistic
+    # with |x|/std <= spread: m * 2.2e-16 * spread (7e-11 for the Hypothesis data: m <= 32,
+    # |x| <= 1.1e3, std >= 0.1). Relative to the size of the terms (see plain_norm).
+    return (4 + norm.SHORT) * np.finfo(dtype).eps + m * np.finfo(np.float64).eps * spread
 
 
 def plain_norm(x, axes, gamma, beta, dy, eps=1e-5):
-    """y, dx, dgamma, dbeta and the size of dx's terms: two-pass float64, the textbook formulas."""
+    """y, dx, dgamma, dbeta and the size of their terms: two-pass float64, the textbook formulas.
+
+    The statistics are only known to a relative rounding error, which moves x-hat by that much of 1
+    (a standard deviation): hence |xhat| + 1 wherever x-hat enters a size."""
     x, dy = x.astype(np.float64), dy.astype(np.float64)
     mean = x.mean(axis=axes, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
@@ -37,13 +42,14 @@ def plain_norm(x, axes, gamma, beta, dy, eps=1e-5):
     xhat = (x - mean) * inv_std
     dxhat = dy * gamma
     dx = inv_std * (dxhat - dxhat.mean(axis=axes, keepdims=True) - xhat * (dxhat * xhat).mean(axis=axes, keepdims=True))
+    big_xhat = np.abs(xhat) + 1
     size_dx = np.abs(gamma) * inv_std * (np.abs(dy) + np.abs(dy).mean(axis=axes, keepdims=True)
-                                         + np.abs(xhat) * np.abs(dy * xhat).mean(axis=axes, keepdims=True))
+                                         + big_xhat * np.abs(dy * big_xhat).mean(axis=axes, keepdims=True))
     param_axes = tuple(i for i in range(x.ndim) if gamma.shape[i] == 1)
     dgamma, dbeta = (dy * xhat).sum(axis=param_axes), dy.sum(axis=param_axes)
-    size_dgamma, size_dbeta = np.abs(dy * xhat).sum(axis=param_axes), np.abs(dy).sum(axis=param_axes)
+    size_dgamma, size_dbeta = np.abs(dy * big_xhat).sum(axis=param_axes), np.abs(dy).sum(axis=param_axes)
     y = gamma * xhat + beta
-    size_y = np.abs(gamma * xhat) + np.abs(beta)
+    size_y = np.abs(gamma * big_xhat) + np.abs(beta)
     return (y, size_y), (dx, size_dx), (dgamma, size_dgamma), (dbeta, size_dbeta)
 
 
@@ -127,3 +133,59 @@ def test_fast_kernels_across_real_blocks(dtype):
     layer = regviz.Dropout(0.5, rng=3)
     y = layer.forward(x)
     np.testing.assert_allclose(y, (x * layer.mask / 0.5).astype(dtype), rtol=2 * np.finfo(dtype).eps, atol=0)
+
+
+def run_layer(layer, x, dy, mode_eval=False):
+    if mode_eval:
+        layer.eval()
+    y = layer.forward(x)
+    return y, layer.backward(dy), layer.dgamma, layer.dbeta
+
+
+@given(data=st.data(), dtype=float_dtypes, threads=st.integers(2, 4), block=st.sampled_from([1, 5, 64]),
+       mode_eval=st.booleans(), seed=seeds)
+def test_threads_change_no_bit_of_the_result(data, dtype, threads, block, mode_eval, seed):
+    # Blocks run on several threads; each writes its own rows and partial sums, combined in block
+    # order afterwards, so the answer is the same bit for bit as on one thread.
+    layer_kind = data.draw(st.sampled_from(["batch", "layer"]))
+    x = data.draw(batches(dtype=dtype) if layer_kind == "batch" else samples(dtype=dtype))
+    dy = np.random.default_rng(seed).standard_normal(x.shape).astype(dtype)
+    results = []
+    for n_threads in (1, threads):
+        layer = regviz.BatchNorm(x.shape[1]) if layer_kind == "batch" else regviz.LayerNorm(x.shape[1])
+        with mock.patch.multiple(norm, BLOCK=block, THREADS=n_threads, PARALLEL_MIN=0):
+            results.append(run_layer(layer, x, dy, mode_eval and layer_kind == "batch"))
+    for one, many in zip(*results):
+        np.testing.assert_array_equal(one, many)
+
+
+@pytest.mark.parametrize("make", [lambda: regviz.BatchNorm(6), lambda: regviz.LayerNorm(6)], ids=["batch", "layer"])
+def test_reused_xhat_buffer_leaves_earlier_outputs_alone(make):
+    # A second forward of the same shape writes x-hat into the first one's buffer: the first call's
+    # returned y must be untouched, and backward must use the second call's x-hat.
+    rng = np.random.default_rng(0)
+    x1, x2, dy = (rng.standard_normal((9, 6)).astype(np.float32) for _ in range(3))
+    layer = make()
+    y1 = layer.forward(x1)
+    kept = y1.copy()
+    layer.forward(x2)
+    dx = layer.backward(dy)
+    np.testing.assert_array_equal(y1, kept)
+    fresh = make()
+    fresh.forward(x2)
+    np.testing.assert_array_equal(dx, fresh.backward(dy))
+
+
+def test_threads_on_real_blocks_match_one_thread():
+    # the real block size and parallel threshold, several blocks per thread, a ragged last block
+    rng = np.random.default_rng(1)
+    x = (3 + rng.standard_normal((700, 600))).astype(np.float32)
+    dy = rng.standard_normal(x.shape).astype(np.float32)
+    assert x.size >= norm.PARALLEL_MIN
+    for make in (lambda: regviz.BatchNorm(600), lambda: regviz.LayerNorm(600)):
+        with mock.patch.object(norm, "THREADS", 1):
+            one = run_layer(make(), x, dy)
+        with mock.patch.object(norm, "THREADS", 2):
+            two = run_layer(make(), x, dy)
+        for a, b in zip(one, two):
+            np.testing.assert_array_equal(a, b)
