@@ -192,7 +192,8 @@ def machine():
     lines = [
         f"CPU: {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, numpy {np.__version__}, "
         f"torch {torch.__version__ if torch else 'not installed'}",
-        f"threads: torch {torch.get_num_threads() if torch else 'n/a'}; numpy ufuncs 1 (single-threaded); "
+        f"threads: torch {torch.get_num_threads() if torch else 'n/a'}; regviz BatchNorm/LayerNorm "
+        f"{regviz.norm.THREADS} (regviz.norm.THREADS); Dropout 1; "
         f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}",
     ]
     env = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_", "MKL_", "GOTO"))}
@@ -229,9 +230,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 7)
     shape = (1024, 1024) if args.quick else (8192, 1024)
-    threads = os.cpu_count() or 1
+    threads = regviz.norm.THREADS  # the cores this process may run on
     if torch is not None:
-        torch.set_num_threads(threads)  # torch gets every core; numpy's elementwise work runs on one
+        torch.set_num_threads(threads)  # equal threads: torch's kernels and regviz's norm blocks
     info = machine()
     print("\n".join(info), flush=True)
 

@@ -220,14 +220,14 @@ def _layer_normalize(x, eps, gamma, beta, xhat=None):
     gamma, beta = _tile(gamma, shape, x.dtype), _tile(beta, shape, x.dtype)
 
     def work(run):
-        square, tile = np.empty(shape, x.dtype), np.empty(shape, x.dtype)
+        tile = np.empty(shape, x.dtype)
         for _, s in run:
             r = s.stop - s.start
-            xb, xh, yb, sq, t = x[s], xhat[s], y[s], square[:r], tile[:r]
+            xb, xh, yb, t = x[s], xhat[s], y[s], tile[:r]
             np.copyto(t, (np.add.reduce(xb, axis=1) / d)[:, None])  # each row's mean in x's dtype
             np.subtract(xb, t, out=xh)  # exact for x near the mean, however large the mean
             s1 = np.add.reduce(xh, axis=1).astype(np.float64)  # pairwise along the row: ~log2(D) roundings
-            s2 = np.add.reduce(np.square(xh, out=sq), axis=1).astype(np.float64)
+            s2 = np.add.reduce(np.square(xh, out=yb), axis=1).astype(np.float64)  # y's rows as scratch
             lo = s1 / d  # what the rounded mean missed
             inv = 1.0 / np.sqrt(s2 / d - lo * lo + eps)  # variance biased, like PyTorch
             inv_std[s] = inv
@@ -252,10 +252,11 @@ def _layer_grads(dy, xhat, inv_std, gamma):
     gamma = _tile(gamma, shape, dy.dtype)
 
     def work(run):
-        dxhat, product, tile = np.empty(shape, dy.dtype), np.empty(shape, dy.dtype), np.empty(shape, dy.dtype)
+        dxhat, tile = np.empty(shape, dy.dtype), np.empty(shape, dy.dtype)
         for i, s in run:
             r = s.stop - s.start
-            dyb, xhb, dxb, dxh, prod, t = dy[s], xhat[s], dx[s], dxhat[:r], product[:r], tile[:r]
+            dyb, xhb, dxb, dxh, t = dy[s], xhat[s], dx[s], dxhat[:r], tile[:r]
+            prod = dxb  # dx's rows as scratch until dx is written
             parts[i, 0] = _column_sum(dyb)
             parts[i, 1] = _column_sum(np.multiply(dyb, xhb, out=prod))
             np.multiply(dyb, gamma[:r], out=dxh)
