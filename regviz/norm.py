@@ -24,8 +24,8 @@ Numerics: the kernels compute in the data's dtype (float32 stays float32, as in 
 let a large mean eat the digits of a small spread: each block is shifted by its own rounded mean
 before its sums are taken (the corrected two-pass formula), the blocks' statistics are merged in
 float64, and x - mean is formed as (x - hi) - lo, where hi is the mean rounded to the dtype (x - hi is
-exact for x near the mean) and lo the float64 remainder, applied after scaling. A block adds at most
-SHORT rows in the dtype; taller blocks (few features) sum in float64.
+exact for x near the mean) and lo the float64 remainder, applied after scaling. A column sum adds at
+most SHORT rows in the dtype before its partial sum goes to float64.
 
 Speed: every pass walks the leading axis in blocks of about BLOCK elements, so a block and its scratch
 buffers stay in cache while a handful of NumPy operations run over them; each input is read from memory
@@ -45,7 +45,7 @@ import numpy as np
 from . import _checks
 
 BLOCK = 1 << 15  # elements per block: a block and its scratch buffers stay in L2 cache
-SHORT = 64  # blocks with at most this many rows sum their columns in their own dtype, taller ones in float64
+SHORT = 64  # rows added in the data's dtype before a column's partial sum goes to float64
 THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 PARALLEL_MIN = 1 << 18  # elements: smaller arrays stay on the calling thread (a hand-off costs ~50 us)
 _pool = None
@@ -75,11 +75,9 @@ def _parallel(work, spans, size):
 
 
 def _column_sum(a):
-    """Sums over axis 0 of a block (r, C), as float64: short blocks add in their own dtype (at most
-    SHORT roundings per sum), tall ones (few columns) in float64."""
-    if len(a) <= SHORT:
-        return np.add.reduce(a, axis=0).astype(np.float64)
-    return np.add.reduce(a, axis=0, dtype=np.float64)
+    """Sums over axis 0 of a block (r, C), as float64: SHORT rows at a time are added in the block's
+    dtype (at most SHORT roundings per sum), and those partial sums in float64."""
+    return sum(np.add.reduce(a[i : i + SHORT], axis=0).astype(np.float64) for i in range(0, len(a), SHORT))
 
 
 def _channel_sum(block):

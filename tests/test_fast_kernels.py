@@ -18,6 +18,7 @@ from .strategies import activations, batches, float_dtypes, probabilities, sampl
 
 dropout_blocks = st.sampled_from([8, 16, 64, dropout.BLOCK])  # multiples of 8: whole bytes of the mask
 norm_blocks = st.sampled_from([1, 5, 64, norm.BLOCK])
+short_runs = st.sampled_from([1, 3, norm.SHORT])  # rows added in the dtype before a partial sum goes to float64
 shifts = st.sampled_from([0.0, 1e3])  # 1e3: a large mean over a small spread, the cancellation trap
 
 
@@ -77,18 +78,18 @@ def check_norm(layer, x, axes, param_shape, seed, **spread):
     assert_close(layer.dbeta, ref_dbeta, x.dtype, tol)
 
 
-@given(data=st.data(), dtype=float_dtypes, shift=shifts, block=norm_blocks, seed=seeds)
-def test_fast_batchnorm_equals_plain_two_pass_float64(data, dtype, shift, block, seed):
+@given(data=st.data(), dtype=float_dtypes, shift=shifts, block=norm_blocks, short=short_runs, seed=seeds)
+def test_fast_batchnorm_equals_plain_two_pass_float64(data, dtype, shift, block, short, seed):
     x = (data.draw(batches(dtype=dtype)) + shift).astype(dtype)
     three_d = x.ndim == 3
-    with mock.patch.object(norm, "BLOCK", block):
+    with mock.patch.multiple(norm, BLOCK=block, SHORT=short):
         check_norm(regviz.BatchNorm(x.shape[1]), x, (0, 2) if three_d else (0,), (1, -1, 1) if three_d else (1, -1), seed)
 
 
-@given(data=st.data(), dtype=float_dtypes, shift=shifts, block=norm_blocks, seed=seeds)
-def test_fast_layernorm_equals_plain_two_pass_float64(data, dtype, shift, block, seed):
+@given(data=st.data(), dtype=float_dtypes, shift=shifts, block=norm_blocks, short=short_runs, seed=seeds)
+def test_fast_layernorm_equals_plain_two_pass_float64(data, dtype, shift, block, short, seed):
     x = (data.draw(samples(dtype=dtype)) + shift).astype(dtype)
-    with mock.patch.object(norm, "BLOCK", block):
+    with mock.patch.multiple(norm, BLOCK=block, SHORT=short):
         check_norm(regviz.LayerNorm(x.shape[1]), x, (1,), (1, -1), seed)
 
 
