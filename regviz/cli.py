@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .render import FORMATS, QUALITIES, SCENE_NAMES, default_cache_dir, render_many, scene_info
+from .render import FORMATS, QUALITIES, SCENE_NAMES, default_cache_dir, default_jobs, render_many, scene_info
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,8 +36,9 @@ def list_scenes():
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed for every number in the clip [default: the scene's own].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"),
               show_default=True, help="Folder for the clips.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Scenes rendered at once, each in its own process.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Parallel jobs: several clips render that many at once, each in its own process; a single "
+                   "clip has its plays drawn in parallel (the same frames) [default: the number of CPUs].")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for Manim's own media tree [default: ~/.cache/regviz].")
 @click.option("--preview/--no-preview", default=False, help="Open each clip when it is done.")
@@ -45,12 +46,18 @@ def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, preview):
     """Render clips NAMES (or `all`) to OUT/NAME.FORMAT."""
     names = list(SCENE_NAMES) if "all" in names else list(dict.fromkeys(names))
     cache_dir = cache_dir or default_cache_dir()
+    jobs = jobs or default_jobs()
     total, failures, results = len(names), [], []
     click.echo(f"Rendering {total} clip(s) at {quality} quality into {out_dir}/ ({jobs} job(s))")
 
     def started(name):
-        verb = "rendering" if jobs == 1 else "queued"
-        click.echo(f"[{names.index(name) + 1}/{total}] {verb} {name} ...")
+        if jobs == 1 or fmt == "png":
+            what = f"rendering {name}"
+        elif total == 1:
+            what = f"rendering {name}, its plays in parallel"
+        else:
+            what = f"queued {name}"
+        click.echo(f"[{names.index(name) + 1}/{total}] {what} ...")
 
     progress = sys.stderr.isatty()  # Manim's progress bars in a terminal; plain lines in logs
     for name, result, error in render_many(

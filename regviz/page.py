@@ -103,10 +103,10 @@ def build_page(out_dir=Path("renders"), verify_json=None):
     verify_json = Path(verify_json) if verify_json else out_dir / "verify.json"
     verified = json.loads(verify_json.read_text(encoding="utf-8")) if verify_json.is_file() else None
     results = {(c["question"], c["claim"]): c for c in (verified or {}).get("claims", [])}
-    sections = []
+    sections, declared = [], declared_claims()
     for q in QUESTIONS:
         claims = []
-        for question, text, test in declared_claims():
+        for question, text, test in declared:
             if question == q.id:
                 claims.append({"text": text, "test": test, "result": results.get((question, text))})
         sections.append({"q": q, "clip": _clip(out_dir, q.scene), "code": code_listing(q.code), "claims": claims})

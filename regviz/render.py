@@ -5,6 +5,9 @@ folder break FFmpeg's partial-movie step), under a lock so two renders of the sa
 other. The finished file is copied next to its destination under a temporary name and renamed into
 place (os.replace is atomic on POSIX), so renders/NAME.EXT is always either the previous good clip or
 the new one, never a partial file, whatever happens mid-render (an exception, Ctrl-C, a full disk).
+
+Parallel jobs: several clips render in separate (spawned) processes, one clip each; a single clip with
+jobs > 1 has its plays drawn by forked children (regviz/split.py): the frames of a serial render.
 """
 import ast
 import fcntl
@@ -139,6 +142,9 @@ def manim_settings(quality, fmt, media_dir, progress):
         "save_last_frame": fmt == "png",
         "media_dir": str(media_dir),
         "disable_caching": True,  # every frame from the scene's seed; nothing stale from an earlier run
+        # encode a play's segment while the next play is drawn (Manim's default, 1, waits for each one:
+        # a quarter of a serial render's wall time); the bytes written are the same
+        "max_inflight_encoders": 4,
         "progress_bar": "display" if progress else "none",
         "verbosity": "WARNING",
         "preview": False,
@@ -161,14 +167,26 @@ def _check_settings_took_effect(config, settings):
         raise RuntimeError("Manim did not take regviz's settings: " + ", ".join(problems))
 
 
+def _build_scene(scene_class, seed, settings, name, **kwargs):
+    """The scene, built under tempconfig(settings) (it reads the config) after checking the settings took."""
+    from manim import config
+
+    config.output_file = name
+    _check_settings_took_effect(config, settings)
+    return scene_class(**kwargs) if seed is None else scene_class(seed=seed, **kwargs)
+
+
 def render_scene(
-    name, quality="medium", fmt="mp4", seed=None, out_dir=Path("renders"), cache_dir=None, progress=True, overrides=None
+    name, quality="medium", fmt="mp4", seed=None, out_dir=Path("renders"), cache_dir=None, progress=True, overrides=None,
+    jobs=1,
 ):
     """Render one scene to out_dir/NAME.FMT (+ NAME.srt captions) atomically; returns a RenderResult.
 
     overrides: extra Manim config (the tests use a tiny resolution and frame rate).
+    jobs: CPUs for this clip. Above 1 its plays are drawn by forked processes, up to two per job at once
+    (regviz/split.py), into the frames of a serial render; png (one frame) is always drawn here.
     """
-    from manim import config, tempconfig
+    from manim import tempconfig
 
     start = time.perf_counter()
     out_dir = Path(out_dir)
@@ -179,11 +197,15 @@ def render_scene(
         for stale in ("videos", "images"):  # nothing left from an earlier (maybe interrupted) run;
             shutil.rmtree(media_dir / stale, ignore_errors=True)  # Tex/ stays: compiled formulas are reused
         settings = {**manim_settings(quality, fmt, media_dir, progress), **(overrides or {})}
+        forked = jobs > 1 and fmt != "png" and _can_fork()
+        if forked:
+            settings["progress_bar"] = "none"  # the parent only skips plays; the children's bars would interleave
         with tempconfig(settings):
-            config.output_file = name
-            _check_settings_took_effect(config, settings)
-            scene = scene_class() if seed is None else scene_class(seed=seed)  # reads config: build it here
-            scene.render()
+            if forked:
+                scene = _render_forked(scene_class, seed, settings, name, processes=2 * jobs)
+            else:
+                scene = _build_scene(scene_class, seed, settings, name)
+                scene.render()
             writer = scene.renderer.file_writer
             produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
             captions = writer.output_plan.subcaption_file
@@ -199,6 +221,29 @@ def render_scene(
     return RenderResult(name, dest, srt, duration, time.perf_counter() - start)
 
 
+def _can_fork():
+    from . import split
+
+    return split.available()
+
+
+def _render_forked(scene_class, seed, settings, name, processes):
+    """Render the scene with its plays drawn by up to `processes` forked children at once (regviz/split.py;
+    two per job: a child waiting for its encoder to finish leaves its CPU to another)."""
+    from . import split
+
+    scene = _build_scene(scene_class, seed, settings, name)
+    renderer = split.ForkingRenderer(processes, camera_class=scene.camera_class)  # the scene's camera, as Manim
+    renderer.init_scene(scene, scene.session_spec, scene.file_writer_settings)  # would make for its own renderer
+    scene.renderer = renderer
+    try:
+        with split.fork_safe_progress():
+            scene.render()
+    finally:
+        renderer.stop_children()  # any still drawing: the render failed or was interrupted
+    return scene
+
+
 def _render_in_worker(kwargs):
     """(result, None) or (None, "Error: cause"); a plain function so it pickles for worker processes."""
     try:
@@ -207,13 +252,20 @@ def _render_in_worker(kwargs):
         return None, f"{type(exc).__name__}: {exc}"
 
 
+def default_jobs():
+    """The CPUs this process may use (at most 8)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cpus or 1, 8))
+
+
 def render_many(names, jobs=1, on_start=None, **kwargs):
-    """Render several scenes, `jobs` at a time in separate processes; yields (name, result, error)."""
+    """Render scenes; yields (name, result, error). Several scenes with jobs > 1 render `jobs` at a time, each
+    whole in its own process; a single scene gets all the jobs (its plays are drawn in parallel)."""
     if jobs <= 1 or len(names) <= 1:
         for name in names:
             if on_start:
                 on_start(name)
-            yield (name, *_render_in_worker({"name": name, **kwargs}))
+            yield (name, *_render_in_worker({"name": name, "jobs": jobs, **kwargs}))
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
