@@ -51,10 +51,13 @@ PARALLEL_MIN = 1 << 18  # elements: smaller arrays stay on the calling thread (a
 _pool = None
 
 
-def _spans(n, row_size):
-    """[(i, slice)]: the leading axis cut into blocks of about BLOCK elements (at least one row each)."""
-    rows = max(1, BLOCK // max(row_size, 1))
-    return list(enumerate(slice(start, min(start + rows, n)) for start in range(0, n, rows)))
+def _spans(a):
+    """([(i, slice)], block shape): a's leading axis cut into blocks of about BLOCK elements (at least
+    one row each), and the shape of the first (largest) block, for the kernels' scratch buffers."""
+    n = len(a)
+    rows = max(1, BLOCK // max(a[:1].size, 1))
+    spans = list(enumerate(slice(start, min(start + rows, n)) for start in range(0, n, rows)))
+    return spans, (min(rows, n),) + a.shape[1:]
 
 
 def _parallel(work, spans, size):
@@ -110,9 +113,8 @@ def _batch_moments(x):
     S2 = sum(d**2); its mean is s + S1/k and its sum of squared deviations M2 = S2 - S1**2/k (the
     corrected two-pass formula: exact to rounding because s is within a rounding of the mean).
     The blocks are merged in order with the pairwise update of Chan, Golub and LeVeque."""
-    n, c, length = x.shape
-    spans = _spans(n, c * length)
-    shape = (spans[0][1].stop, c, length)
+    _, c, length = x.shape
+    spans, shape = _spans(x)
     parts = np.empty((len(spans), 3, c))  # per block: shift, S1, S2
 
     def work(run):
@@ -142,8 +144,7 @@ def _batch_normalize(x, mean, inv_std, gamma, beta, xhat=None):
     xhat, y = np.empty_like(x) if xhat is None else xhat, np.empty_like(x)
     hi, lo = _split(mean, x.dtype)
     correction = lo * inv_std
-    spans = _spans(len(x), x[:1].size)
-    shape = (spans[0][1].stop,) + x.shape[1:]
+    spans, shape = _spans(x)
     hi, inv_std, gamma, beta, correction = (_tile(v, shape, x.dtype) for v in (hi, inv_std, gamma, beta, correction))
     correct = np.abs(correction).max() > np.finfo(x.dtype).eps / 4  # below that it changes no xhat by more than eps/4
 
@@ -169,8 +170,7 @@ def _batch_grads(dy, xhat, inv_std, gamma, training):
     mean(dxhat * xhat) = gamma * dgamma / m, so dx = gamma * inv_std * (dy - dbeta/m - xhat * dgamma/m).
     """
     n, c, length = dy.shape
-    spans = _spans(n, c * length)
-    shape = (spans[0][1].stop, c, length)
+    spans, shape = _spans(dy)
     parts = np.empty((len(spans), 2, c))  # per block: its share of dbeta and dgamma
 
     def sums(run):
@@ -179,16 +179,14 @@ def _batch_grads(dy, xhat, inv_std, gamma, training):
             r = s.stop - s.start
             parts[i] = _channel_sum(dy[s]), _channel_sum(np.multiply(dy[s], xhat[s], out=product[:r]))
 
-    if training:
-        _parallel(sums, spans, dy.size)
-    else:  # the parameters' gradients only: dx needs no sums
-        sums(spans)
+    _parallel(sums, spans, dy.size)
     dbeta, dgamma = parts.sum(axis=0)  # block order: deterministic
     dx = np.empty_like(dy)
     scale = gamma * inv_std  # (C,)
-    m = n * length  # values per channel
-    through_mean = _tile(scale * dbeta / m, shape, dy.dtype)  # the gradient through the batch mean
-    through_var = _tile(scale * dgamma / m, shape, dy.dtype)  # ... and through the batch variance
+    if training:  # in eval dx needs no sums: mean and var are constants
+        m = n * length  # values per channel
+        through_mean = _tile(scale * dbeta / m, shape, dy.dtype)  # the gradient through the batch mean
+        through_var = _tile(scale * dgamma / m, shape, dy.dtype)  # ... and through the batch variance
     scale = _tile(scale, shape, dy.dtype)
 
     def grads(run):
@@ -213,8 +211,7 @@ def _layer_normalize(x, eps, gamma, beta, xhat=None):
     xhat: an array to reuse for x-hat (the previous forward's), or None for a new one."""
     d = x.shape[1]
     xhat, y, inv_std = np.empty_like(x) if xhat is None else xhat, np.empty_like(x), np.empty(len(x))
-    spans = _spans(len(x), d)
-    shape = (spans[0][1].stop, d)
+    spans, shape = _spans(x)
     gamma, beta = _tile(gamma, shape, x.dtype), _tile(beta, shape, x.dtype)
 
     def work(run):
@@ -244,8 +241,7 @@ def _layer_grads(dy, xhat, inv_std, gamma):
     """(dx, dgamma, dbeta) for rows (R, D): dx = inv_std * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))."""
     d = dy.shape[1]
     dx = np.empty_like(dy)
-    spans = _spans(len(dy), d)
-    shape = (spans[0][1].stop, d)
+    spans, shape = _spans(dy)
     parts = np.empty((len(spans), 2, d))  # per block: its share of dbeta and dgamma
     gamma = _tile(gamma, shape, dy.dtype)
 
