@@ -7,7 +7,8 @@ For Dropout(p=0.5), BatchNorm(1024) (training mode) and LayerNorm(1024), in floa
 row times forward, backward and forward+backward of
     ours   regviz's layer
     torch  the torch.nn layer at the same thread count, autograd with a given upstream gradient
-           (forward builds the graph, as training does; backward is timed alone on a fresh graph)
+           (forward builds the graph, as training does; backward is timed alone on a fresh graph;
+           .grad is cleared before each timed run, so backward never pays for adding into an old one)
     naive  the textbook NumPy code (np.random.rand mask; CS231n-style batchnorm / layernorm)
     copy   np.copyto of an array of x's size into a preallocated one: the memory-bandwidth floor
            (two copies for forward+backward, which writes two arrays of x's size)
@@ -148,18 +149,26 @@ def layer_rows(name, x, dy, repeats):
         tx = torch.from_numpy(x).requires_grad_(True)
         tdy = torch.from_numpy(dy)
 
+        def fresh_gradients():  # backward() adds into .grad: without this every run after the first pays an extra add
+            tx.grad = None
+            module.zero_grad(set_to_none=True)
+
         def torch_forward():
+            return module(tx)
+
+        def torch_graph():
+            fresh_gradients()
             return module(tx)
 
         def torch_backward(out):
             out.backward(tdy)
 
-        def torch_both():
+        def torch_both(_):
             module(tx).backward(tdy)
 
         times["forward"][1] = median_ms(torch_forward, repeats)
-        times["backward"][1] = median_ms(torch_backward, repeats, setup=torch_forward)
-        times["forward+backward"][1] = median_ms(torch_both, repeats)
+        times["backward"][1] = median_ms(torch_backward, repeats, setup=torch_graph)
+        times["forward+backward"][1] = median_ms(torch_both, repeats, setup=fresh_gradients)
     return [(f"{name} {part}", *t) for part, t in times.items()]
 
 

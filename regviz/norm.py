@@ -213,23 +213,24 @@ def _layer_normalize(x, eps, gamma, beta, xhat=None):
     xhat, y, inv_std = np.empty_like(x) if xhat is None else xhat, np.empty_like(x), np.empty(len(x))
     spans, shape = _spans(x)
     gamma, beta = _tile(gamma, shape, x.dtype), _tile(beta, shape, x.dtype)
+    negligible = np.finfo(x.dtype).eps / 4  # a correction below this moves no x-hat by more than eps/4
 
     def work(run):
-        tile = np.empty(shape, x.dtype)
         for _, s in run:
             r = s.stop - s.start
-            xb, xh, yb, t = x[s], xhat[s], y[s], tile[:r]
-            np.copyto(t, (np.add.reduce(xb, axis=1) / d)[:, None])  # each row's mean in x's dtype
-            np.subtract(xb, t, out=xh)  # exact for x near the mean, however large the mean
+            xb, xh, yb = x[s], xhat[s], y[s]
+            hi = np.add.reduce(xb, axis=1) / x.dtype.type(d)  # each row's mean, rounded to x's dtype
+            np.subtract(xb, hi[:, None], out=xh)  # exact for x near the mean, however large the mean
             s1 = np.add.reduce(xh, axis=1).astype(np.float64)  # pairwise along the row: ~log2(D) roundings
             s2 = np.add.reduce(np.square(xh, out=yb), axis=1).astype(np.float64)  # y's rows as scratch
             lo = s1 / d  # what the rounded mean missed
             inv = 1.0 / np.sqrt(s2 / d - lo * lo + eps)  # variance biased, like PyTorch
             inv_std[s] = inv
-            np.copyto(t, inv[:, None])
-            xh *= t
-            np.copyto(t, (lo * inv)[:, None])
-            xh -= t
+            xh *= inv.astype(x.dtype)[:, None]  # a column: broadcast over a row's values at full speed
+            correction = lo * inv
+            needed = np.abs(correction) > negligible  # decided row by row: a row never depends on the others
+            if needed.any():
+                xh -= np.where(needed, correction, 0).astype(x.dtype)[:, None]  # x - 0 is x, bit for bit
             np.multiply(xh, gamma[:r], out=yb)
             yb += beta[:r]
 
@@ -245,11 +246,14 @@ def _layer_grads(dy, xhat, inv_std, gamma):
     parts = np.empty((len(spans), 2, d))  # per block: its share of dbeta and dgamma
     gamma = _tile(gamma, shape, dy.dtype)
 
+    def column(values):  # per-row values, rounded to dy's dtype, as a column to broadcast over the rows
+        return values.astype(dy.dtype)[:, None]
+
     def work(run):
-        dxhat, tile = np.empty(shape, dy.dtype), np.empty(shape, dy.dtype)
+        dxhat = np.empty(shape, dy.dtype)
         for i, s in run:
             r = s.stop - s.start
-            dyb, xhb, dxb, dxh, t = dy[s], xhat[s], dx[s], dxhat[:r], tile[:r]
+            dyb, xhb, dxb, dxh = dy[s], xhat[s], dx[s], dxhat[:r]
             prod = dxb  # dx's rows as scratch until dx is written
             parts[i, 0] = _column_sum(dyb)
             parts[i, 1] = _column_sum(np.multiply(dyb, xhb, out=prod))
@@ -257,12 +261,9 @@ def _layer_grads(dy, xhat, inv_std, gamma):
             mean_dxhat = np.add.reduce(dxh, axis=1).astype(np.float64) / d
             mean_dxhat_xhat = np.add.reduce(np.multiply(prod, gamma[:r], out=prod), axis=1).astype(np.float64) / d
             inv = inv_std[s]
-            np.copyto(t, inv[:, None])
-            dxh *= t  # inv_std * dxhat
-            np.copyto(t, (inv * mean_dxhat_xhat)[:, None])
-            np.multiply(xhb, t, out=dxb)
-            np.copyto(t, (inv * mean_dxhat)[:, None])
-            dxb += t
+            dxh *= column(inv)  # inv_std * dxhat
+            np.multiply(xhb, column(inv * mean_dxhat_xhat), out=dxb)
+            dxb += column(inv * mean_dxhat)
             np.subtract(dxh, dxb, out=dxb)
 
     _parallel(work, spans, dy.size)
