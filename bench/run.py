@@ -1,6 +1,6 @@
 """Benchmarks of the core against PyTorch CPU, the textbook NumPy code and the memory-copy floor.
 
-    python bench/run.py            x of 8192 x 1024, 7 timed repeats after a warm-up (median reported)
+    python bench/run.py            x of 8192 x 1024, 11 timed rounds after a warm-up (median reported)
     python bench/run.py --quick    x of 1024 x 1024, 3 repeats
 
 For Dropout(p=0.5), BatchNorm(1024) (training mode) and LayerNorm(1024), in float32 and float64, each
@@ -44,17 +44,26 @@ P = 0.5
 EPS = 1e-5
 
 
-def median_ms(fn, repeats, setup=None):
-    """Median wall time of fn() in ms over `repeats` runs after one warm-up; setup() runs untimed first."""
-    times = []
+def medians_ms(candidates, repeats):
+    """{name: median wall ms} of candidates {name: (fn, setup or None)}, timed in turns: each of `repeats`
+    rounds (after a warm-up round) runs every candidate once, so a drift of the machine's speed (this VM's
+    drifts by a quarter over minutes) reaches all of them alike. setup() runs untimed and its result is fn's
+    argument."""
+    times = {name: [] for name in candidates}
     for i in range(repeats + 1):
-        state = setup() if setup else None
-        start = time.perf_counter()
-        fn(state) if setup else fn()
-        elapsed = time.perf_counter() - start
-        if i:  # the first run is the warm-up
-            times.append(elapsed)
-    return 1e3 * statistics.median(times)
+        for name, (fn, setup) in candidates.items():
+            state = setup() if setup else None
+            start = time.perf_counter()
+            fn(state) if setup else fn()
+            elapsed = time.perf_counter() - start
+            if i:  # round 0 is the warm-up
+                times[name].append(elapsed)
+    return {name: 1e3 * statistics.median(t) for name, t in times.items()}
+
+
+def median_ms(fn, repeats, setup=None):
+    """Median wall time of fn() in ms over `repeats` runs after one warm-up."""
+    return medians_ms({"fn": (fn, setup)}, repeats)["fn"]
 
 
 # --- the textbook NumPy versions -------------------------------------------------------------------
@@ -135,12 +144,18 @@ def layer_rows(name, x, dy, repeats):
         return naive_bwd(naive_fwd())
 
     buffer = np.empty_like(x)
-    copy = median_ms(lambda: np.copyto(buffer, x), repeats)
-    times = {
-        "forward": [median_ms(our_forward, repeats), None, median_ms(naive_fwd, repeats), copy],
-        "backward": [median_ms(our_backward, repeats, setup=our_forward), None,
-                     median_ms(naive_bwd, repeats, setup=naive_fwd), copy],
-        "forward+backward": [median_ms(our_both, repeats), None, median_ms(naive_both, repeats), 2 * copy],
+
+    def copy(_=None):
+        np.copyto(buffer, x)
+
+    def copy_twice(_=None):
+        np.copyto(buffer, x)
+        np.copyto(buffer, x)
+
+    passes = {  # per pass: {column: (fn, setup)}
+        "forward": {"ours": (our_forward, None), "naive": (naive_fwd, None), "copy": (copy, None)},
+        "backward": {"ours": (our_backward, our_forward), "naive": (naive_bwd, naive_fwd), "copy": (copy, None)},
+        "forward+backward": {"ours": (our_both, None), "naive": (naive_both, None), "copy": (copy_twice, None)},
     }
     if torch is not None:
         torch.manual_seed(0)
@@ -166,9 +181,13 @@ def layer_rows(name, x, dy, repeats):
         def torch_both(_):
             module(tx).backward(tdy)
 
-        times["forward"][1] = median_ms(torch_forward, repeats)
-        times["backward"][1] = median_ms(torch_backward, repeats, setup=torch_graph)
-        times["forward+backward"][1] = median_ms(torch_both, repeats, setup=fresh_gradients)
+        passes["forward"]["torch"] = (torch_forward, None)
+        passes["backward"]["torch"] = (torch_backward, torch_graph)
+        passes["forward+backward"]["torch"] = (torch_both, fresh_gradients)
+    times = {}
+    for part, candidates in passes.items():
+        got = medians_ms(candidates, repeats)
+        times[part] = [got["ours"], got.get("torch"), got["naive"], got["copy"]]
     return [(f"{name} {part}", *t) for part, t in times.items()]
 
 
@@ -234,10 +253,10 @@ def table(rows):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1024 x 1024 inputs and 3 repeats")
-    parser.add_argument("--repeats", type=int, help="timed repeats after the warm-up (default 7, quick 3)")
+    parser.add_argument("--repeats", type=int, help="timed rounds after the warm-up (default 11, quick 3)")
     parser.add_argument("--out", type=Path, default=OUT, help="markdown file for the table")
     args = parser.parse_args(argv)
-    repeats = args.repeats or (3 if args.quick else 7)
+    repeats = args.repeats or (3 if args.quick else 11)
     shape = (1024, 1024) if args.quick else (8192, 1024)
     threads = regviz.norm.THREADS  # the cores this process may run on
     if torch is not None:
@@ -257,7 +276,8 @@ def main(argv=None):
     lasso, distance, naive_steps = lasso_row(repeats)
     rows.append(lasso)
 
-    title = f"x: {shape[0]} x {shape[1]}, median of {repeats} runs after a warm-up, times in ms"
+    title = (f"x: {shape[0]} x {shape[1]}; median of {repeats} rounds after a warm-up round, each round running ours, "
+             "torch, naive and copy in turn (so a drift of the machine reaches every column alike); times in ms")
     notes = [
         f"fit: lasso at lam = 0.1 lam_max, default tol; max |w - w*| = {distance:.1e} against a 100000-step run; "
         f"naive = textbook ISTA on X, {naive_steps} steps to 1e-6 of w*.",
