@@ -7,6 +7,8 @@ clip's .srt file.
 """
 from manim import DOWN, UP, FadeIn, FadeOut, ManimColor, Scene, Text, VGroup, config
 
+from regviz import redraw
+
 # --- colours: one meaning each, the same in every clip ---
 BACKGROUND = ManimColor("#0e1116")
 TEXT = ManimColor("#e6e6e6")
@@ -66,11 +68,17 @@ class RegvizScene(Scene):
     seed = 0
     name = ""
 
+    redraw_only_what_moves = True  # regviz/redraw.py: the same frames for about half the drawing
+
     def __init__(self, seed=None, **kwargs):
         if seed is not None:
             self.seed = int(seed)
         super().__init__(**kwargs)
         self._caption = None
+
+    def get_moving_and_static_mobjects(self, animations):
+        split = redraw.moving_and_static(self, animations) if self.redraw_only_what_moves else None
+        return split if split is not None else super().get_moving_and_static_mobjects(animations)
 
     def setup(self):
         self.camera.background_color = BACKGROUND
