@@ -1,6 +1,6 @@
 """Benchmarks of the core against PyTorch CPU, the textbook NumPy code and the memory-copy floor.
 
-    python bench/run.py            x of 8192 x 1024, 11 timed rounds after a warm-up (median reported)
+    python bench/run.py            x of 8192 x 1024, 15 timed rounds after a warm-up (median reported)
     python bench/run.py --quick    x of 1024 x 1024, 3 repeats
 
 For Dropout(p=0.5), BatchNorm(1024) (training mode) and LayerNorm(1024), in float32 and float64, each
@@ -19,6 +19,7 @@ Prints the machine and the table, and writes the table as markdown to bench/resu
 import argparse
 import os
 import platform
+import random
 import statistics
 import sys
 import time
@@ -47,11 +48,14 @@ EPS = 1e-5
 def medians_ms(candidates, repeats):
     """{name: median wall ms} of candidates {name: (fn, setup or None)}, timed in turns: each of `repeats`
     rounds (after a warm-up round) runs every candidate once, so a drift of the machine's speed (this VM's
-    drifts by a quarter over minutes) reaches all of them alike. setup() runs untimed and its result is fn's
-    argument."""
+    drifts by a quarter over minutes) reaches all of them alike. Each round runs them in its own (seeded)
+    random order, so none always follows the same other: what one leaves behind for the next (torch's OpenMP
+    threads spin for ~5 ms of CPU after a call) is shared out. setup() runs untimed; its result is fn's argument."""
     times = {name: [] for name in candidates}
+    order = random.Random(0)
     for i in range(repeats + 1):
-        for name, (fn, setup) in candidates.items():
+        for name in order.sample(list(candidates), len(candidates)):
+            fn, setup = candidates[name]
             state = setup() if setup else None
             start = time.perf_counter()
             fn(state) if setup else fn()
@@ -253,10 +257,10 @@ def table(rows):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1024 x 1024 inputs and 3 repeats")
-    parser.add_argument("--repeats", type=int, help="timed rounds after the warm-up (default 11, quick 3)")
+    parser.add_argument("--repeats", type=int, help="timed rounds after the warm-up (default 15, quick 3)")
     parser.add_argument("--out", type=Path, default=OUT, help="markdown file for the table")
     args = parser.parse_args(argv)
-    repeats = args.repeats or (3 if args.quick else 11)
+    repeats = args.repeats or (3 if args.quick else 15)
     shape = (1024, 1024) if args.quick else (8192, 1024)
     threads = regviz.norm.THREADS  # the cores this process may run on
     if torch is not None:
@@ -277,7 +281,8 @@ def main(argv=None):
     rows.append(lasso)
 
     title = (f"x: {shape[0]} x {shape[1]}; median of {repeats} rounds after a warm-up round, each round running ours, "
-             "torch, naive and copy in turn (so a drift of the machine reaches every column alike); times in ms")
+             "torch, naive and copy once, in a seeded random order (so a drift of the machine, and what one leaves "
+             "behind for the next, reach every column alike); times in ms")
     notes = [
         f"fit: lasso at lam = 0.1 lam_max, default tol; max |w - w*| = {distance:.1e} against a 100000-step run; "
         f"naive = textbook ISTA on X, {naive_steps} steps to 1e-6 of w*.",
