@@ -17,7 +17,7 @@ from manim import (
 import regviz
 from scenes.palette import (
     BATCH, BODY_SIZE, DROPPED, EDGE, KEPT, MUTED, NUMBER_SIZE, SMALL_SIZE, TEXT,
-    RegvizScene, label, lean, mono, reading_time,
+    RegvizScene, fmt, label, lean, mono, reading_time,
 )
 
 QUESTION = "Q3"
@@ -95,11 +95,6 @@ def data(seed=0):
         running_mean=np.array(running_mean), running_var=np.array(running_var),
         batch_a=x, batch_b=batch_b, train_a=train_a, train_b=train_b, eval_a=eval_a, eval_b=eval_b,
     )
-
-
-def fmt(value, digits=2):
-    """A number for Text, with a true minus sign."""
-    return f"{value:.{digits}f}".replace("-", "\u2212")
 
 
 def tex(value, digits=2):

@@ -14,10 +14,10 @@ from manim import (
 )
 
 import regviz
-from scenes.batchnorm import fmt, lead, number_grid
+from scenes.batchnorm import lead, number_grid
 from scenes.palette import (
     BATCH, BODY_SIZE, CODE_SIZE, DROPPED, FAINT, KEPT, LAYER, MUTED, SMALL_SIZE, TEXT,
-    RegvizScene, label, lean, mono,
+    RegvizScene, fmt, label, lean, mono,
 )
 
 QUESTION = "Q4"

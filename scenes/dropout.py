@@ -37,6 +37,7 @@ from scenes.palette import (
     SMALL_SIZE,
     TEXT,
     RegvizScene,
+    fmt,
     label,
     lean,
 )
@@ -118,7 +119,7 @@ class DropoutScene(RegvizScene):
 
     def number(self, value, color=TEXT):
         """A 2-decimal number as Text; repeated numbers are copied, not typeset again (cheaper)."""
-        key = f"{value:.2f}"
+        key = fmt(value)
         if key not in self._numbers:
             self._numbers[key] = lean(label(key, size=NUMBER_SIZE))
         return self._numbers[key].copy().set_color(color)
@@ -240,7 +241,7 @@ class DropoutScene(RegvizScene):
             count.move_to([ROW_LEFT - 0.45, -0.75, 0], aligned_edge=LEFT)
             bar = Rectangle(width=max(err * width_per_unit, 0.03), height=0.26, stroke_width=0)
             bar.set_fill(DROPPED, 0.85).move_to(bar_left, aligned_edge=LEFT)
-            value = lean(label(f"{err:.2f}", size=SMALL_SIZE, color=DROPPED)).next_to(bar, RIGHT, buff=0.2)
+            value = lean(label(fmt(err), size=SMALL_SIZE, color=DROPPED)).next_to(bar, RIGHT, buff=0.2)
             return VGroup(count, bar, value)
 
         self.readout = readout(d.counts[0], d.errors[0])

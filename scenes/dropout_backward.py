@@ -39,6 +39,7 @@ from scenes.palette import (
     SMALL_SIZE,
     TEXT,
     RegvizScene,
+    fmt,
     label,
     lean,
     mono,
@@ -127,8 +128,7 @@ class DropoutBackwardScene(RegvizScene):
         return VGroup(box, lean(label(text, size=NUMBER_SIZE, color=color)).move_to(box))
 
     def column(self, name, values, colors):
-        # + 0.0 turns the -0.0 of a dropped unit with negative dy into 0.0
-        return VGroup(*(self.cell(name, i, f"{v + 0.0:.2f}", c) for i, (v, c) in enumerate(zip(values, colors))))
+        return VGroup(*(self.cell(name, i, fmt(v), c) for i, (v, c) in enumerate(zip(values, colors))))
 
     def header(self, name, color=MUTED):
         return lean(mono(name, color=color)).move_to([COLUMNS[name], HEADER_Y, 0])

@@ -47,6 +47,7 @@ from scenes.palette import (
     SMALL_SIZE,
     TEXT,
     RegvizScene,
+    fmt,
     label,
     mono,
 )
@@ -252,9 +253,9 @@ def redraw(index, builder):
     return holder.add_updater(update)
 
 
-def fmt(value):
-    """A weight as shown on screen: exact zeros print as 0."""
-    return "0" if value == 0 else f"{value:.2f}"
+def weight(value):
+    """A weight as shown on screen: exact zeros (what the lasso is about) print as 0."""
+    return "0" if value == 0 else fmt(value)
 
 
 class L1vsL2Scene(RegvizScene):
@@ -409,7 +410,7 @@ class L1vsL2Scene(RegvizScene):
         group = VGroup()
         for which, ws, color in (("l1", self.d.geo_l1, L1), ("l2", self.d.geo_l2, L2)):
             w = ws[i]
-            group.add(self.number_text(f"w = ({fmt(w[0])}, {fmt(w[1])})", color, self.readout_anchor[which]))
+            group.add(self.number_text(f"w = ({weight(w[0])}, {weight(w[1])})", color, self.readout_anchor[which]))
         return group.add(self.number_text(f"λ = {self.d.geo_lams[i]:.2f}", TEXT, 2.6 * UP))
 
     def number_text(self, text, color, where):

@@ -54,6 +54,15 @@ def lean(mobject):
     return mobject
 
 
+def fmt(value, digits=2):
+    """A number as every clip shows it: fixed decimals, a true minus sign (U+2212, not the hyphen), and
+    never "-0.00" (what -0.0, or -0.004 at two digits, would print)."""
+    text = f"{value:.{digits}f}"
+    if float(text) == 0:
+        text = f"{0.0:.{digits}f}"
+    return text.replace("-", "\u2212")
+
+
 def label(text, size=BODY_SIZE, color=TEXT, **kwargs):
     return lean(Text(text, font=FONT, font_size=size, color=color, **kwargs))
 
