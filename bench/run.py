@@ -149,10 +149,10 @@ def layer_rows(name, x, dy, repeats):
 
     buffer = np.empty_like(x)
 
-    def copy(_=None):
+    def copy():
         np.copyto(buffer, x)
 
-    def copy_twice(_=None):
+    def copy_twice():
         np.copyto(buffer, x)
         np.copyto(buffer, x)
 

@@ -98,6 +98,17 @@ def _tile(values, block_shape, dtype):
     return np.broadcast_to(values.reshape((1, -1, 1)[: len(block_shape)]), block_shape).astype(dtype, order="C")
 
 
+def _column(values, dtype):
+    """Per-row values (r,) rounded to dtype, as a column (r, 1): broadcast over a row's values, an
+    elementwise operation runs as fast as on equal shapes (unlike a row vector broadcast over rows)."""
+    return values.astype(dtype)[:, None]
+
+
+def _negligible(dtype):
+    """The largest rounding correction worth skipping: below it, no x-hat moves by more than eps/4."""
+    return np.finfo(dtype).eps / 4
+
+
 def _split(mean, dtype):
     """mean (float64) as a value of the data's dtype plus what rounding to it lost, so that x - mean
     can be formed in that dtype without losing digits: (x - hi) is exact when x is near hi (Sterbenz),
@@ -146,7 +157,7 @@ def _batch_normalize(x, mean, inv_std, gamma, beta, xhat=None):
     correction = lo * inv_std
     spans, shape = _spans(x)
     hi, inv_std, gamma, beta, correction = (_tile(v, shape, x.dtype) for v in (hi, inv_std, gamma, beta, correction))
-    correct = np.abs(correction).max() > np.finfo(x.dtype).eps / 4  # below that it changes no xhat by more than eps/4
+    correct = np.abs(correction).max() > _negligible(x.dtype)
 
     def work(run):
         for _, s in run:
@@ -213,7 +224,6 @@ def _layer_normalize(x, eps, gamma, beta, xhat=None):
     xhat, y, inv_std = np.empty_like(x) if xhat is None else xhat, np.empty_like(x), np.empty(len(x))
     spans, shape = _spans(x)
     gamma, beta = _tile(gamma, shape, x.dtype), _tile(beta, shape, x.dtype)
-    negligible = np.finfo(x.dtype).eps / 4  # a correction below this moves no x-hat by more than eps/4
 
     def work(run):
         for _, s in run:
@@ -226,11 +236,11 @@ def _layer_normalize(x, eps, gamma, beta, xhat=None):
             lo = s1 / d  # what the rounded mean missed
             inv = 1.0 / np.sqrt(s2 / d - lo * lo + eps)  # variance biased, like PyTorch
             inv_std[s] = inv
-            xh *= inv.astype(x.dtype)[:, None]  # a column: broadcast over a row's values at full speed
+            xh *= _column(inv, x.dtype)
             correction = lo * inv
-            needed = np.abs(correction) > negligible  # decided row by row: a row never depends on the others
+            needed = np.abs(correction) > _negligible(x.dtype)  # decided row by row: a row never depends on the others
             if needed.any():
-                xh -= np.where(needed, correction, 0).astype(x.dtype)[:, None]  # x - 0 is x, bit for bit
+                xh -= _column(np.where(needed, correction, 0), x.dtype)  # x - 0 is x, bit for bit
             np.multiply(xh, gamma[:r], out=yb)
             yb += beta[:r]
 
@@ -246,9 +256,6 @@ def _layer_grads(dy, xhat, inv_std, gamma):
     parts = np.empty((len(spans), 2, d))  # per block: its share of dbeta and dgamma
     gamma = _tile(gamma, shape, dy.dtype)
 
-    def column(values):  # per-row values, rounded to dy's dtype, as a column to broadcast over the rows
-        return values.astype(dy.dtype)[:, None]
-
     def work(run):
         dxhat = np.empty(shape, dy.dtype)
         for i, s in run:
@@ -261,9 +268,9 @@ def _layer_grads(dy, xhat, inv_std, gamma):
             mean_dxhat = np.add.reduce(dxh, axis=1).astype(np.float64) / d
             mean_dxhat_xhat = np.add.reduce(np.multiply(prod, gamma[:r], out=prod), axis=1).astype(np.float64) / d
             inv = inv_std[s]
-            dxh *= column(inv)  # inv_std * dxhat
-            np.multiply(xhb, column(inv * mean_dxhat_xhat), out=dxb)
-            dxb += column(inv * mean_dxhat)
+            dxh *= _column(inv, dy.dtype)  # inv_std * dxhat
+            np.multiply(xhb, _column(inv * mean_dxhat_xhat, dy.dtype), out=dxb)
+            dxb += _column(inv * mean_dxhat, dy.dtype)
             np.subtract(dxh, dxb, out=dxb)
 
     _parallel(work, spans, dy.size)

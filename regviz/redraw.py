@@ -51,8 +51,11 @@ def moving_and_static(scene, animations):
             continue
         family = member.get_family()
         decided.update(family)
+        is_animated = any(m in animated for m in family)
+        if not (is_animated or moving):
+            continue  # before the first animated mobject: painted once, under everything redrawn
         box = _box_of(family, pixel)
-        if any(m in animated for m in family):
+        if is_animated:
             if not moving:  # the first animated mobject: from here on, anything in the animations' way is redrawn
                 boxes[count : count + len(swept)] = swept
                 count += len(swept)

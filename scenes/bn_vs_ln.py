@@ -86,7 +86,7 @@ def cell(text, x, y, size=SMALL_SIZE, color=TEXT):
 
 
 def vector(values, size=SMALL_SIZE, color=TEXT):
-    return lean(mono("[" + ", ".join(fmt(v) for v in values) + "]", size=size, color=color))
+    return mono("[" + ", ".join(fmt(v) for v in values) + "]", size=size, color=color)
 
 
 class BNvsLNScene(RegvizScene):

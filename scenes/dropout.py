@@ -121,7 +121,7 @@ class DropoutScene(RegvizScene):
         """A 2-decimal number as Text; repeated numbers are copied, not typeset again (cheaper)."""
         key = fmt(value)
         if key not in self._numbers:
-            self._numbers[key] = lean(label(key, size=NUMBER_SIZE))
+            self._numbers[key] = label(key, size=NUMBER_SIZE)
         return self._numbers[key].copy().set_color(color)
 
     def unit_values(self, values, mask=None, y=ROW_Y, color=TEXT):
@@ -133,7 +133,7 @@ class DropoutScene(RegvizScene):
         ))
 
     def row_name(self, text, mobject, color=MUTED):
-        return lean(label(text, size=SMALL_SIZE, color=color)).next_to(mobject, LEFT, buff=0.25)
+        return label(text, size=SMALL_SIZE, color=color).next_to(mobject, LEFT, buff=0.25)
 
     def mask_dots(self, mask, y):
         dots = VGroup(*(
@@ -186,7 +186,7 @@ class DropoutScene(RegvizScene):
         self.rule.move_to([ROW_LEFT + 3.5 * SPACING, RULE_Y, 0])
         self.p_value = lean(MathTex(f"p = {self.d.p:g}", font_size=FORMULA_SIZE, color=DROPPED))
         self.p_value.move_to([PANEL_X, RULE_Y, 0])
-        self.trap = lean(label("p = chance to DROP\n(as in PyTorch)", size=SMALL_SIZE, color=DROPPED))
+        self.trap = label("p = chance to DROP\n(as in PyTorch)", size=SMALL_SIZE, color=DROPPED)
         self.trap.next_to(self.p_value, DOWN, buff=0.2)
         self.play(FadeIn(self.rule), FadeIn(self.p_value))
         self.play(FadeIn(self.trap, shift=0.1 * DOWN), run_time=0.6)
@@ -195,7 +195,7 @@ class DropoutScene(RegvizScene):
     def train_steps(self):
         # x moves up to a muted reference row; the units now show the output y
         self.inputs = self.unit_values(self.d.x, y=INPUT_Y, color=MUTED)
-        self.history_title = lean(label("masks drawn", size=SMALL_SIZE, color=MUTED)).move_to([PANEL_X, INPUT_Y, 0])
+        self.history_title = label("masks drawn", size=SMALL_SIZE, color=MUTED).move_to([PANEL_X, INPUT_Y, 0])
         self.play(
             FadeOut(self.trap),
             ReplacementTransform(self.values.copy(), self.inputs),
@@ -217,7 +217,7 @@ class DropoutScene(RegvizScene):
     def apply_mask(self, step):
         mask = self.d.masks[step]
         dots = self.mask_dots(mask, INPUT_Y - 0.6 * (step + 1))
-        tag = lean(label(f"step {step + 1}", size=SMALL_SIZE, color=MUTED)).next_to(dots, LEFT, buff=0.25)
+        tag = label(f"step {step + 1}", size=SMALL_SIZE, color=MUTED).next_to(dots, LEFT, buff=0.25)
         self.play(
             *self.style_units(mask),
             *self.swap_values(self.unit_values(self.d.outputs[step], mask)),
@@ -230,18 +230,18 @@ class DropoutScene(RegvizScene):
         d = self.d
         self.say("Averaged over many masks, each unit's output comes back to x.", wait=0.1)
         mean_name = self.row_name("mean", self.circles, TEXT)
-        gap_name = lean(label("largest |mean - x|", size=SMALL_SIZE, color=MUTED))
+        gap_name = label("largest |mean - x|", size=SMALL_SIZE, color=MUTED)
         gap_name.move_to([ROW_LEFT - 0.45, -1.45, 0], aligned_edge=LEFT)
         self.gap_name = gap_name
         bar_left = np.array([gap_name.get_right()[0] + 0.35, -1.45, 0])
         width_per_unit = 3.6 / max(d.errors[0], 1e-9)  # the first gap fills 3.6 units of width
 
         def readout(n, err):
-            count = lean(label(f"mean of {n} forward{'s' if n > 1 else ''}", size=SMALL_SIZE))
+            count = label(f"mean of {n} forward{'s' if n > 1 else ''}", size=SMALL_SIZE)
             count.move_to([ROW_LEFT - 0.45, -0.75, 0], aligned_edge=LEFT)
             bar = Rectangle(width=max(err * width_per_unit, 0.03), height=0.26, stroke_width=0)
             bar.set_fill(DROPPED, 0.85).move_to(bar_left, aligned_edge=LEFT)
-            value = lean(label(fmt(err), size=SMALL_SIZE, color=DROPPED)).next_to(bar, RIGHT, buff=0.2)
+            value = label(fmt(err), size=SMALL_SIZE, color=DROPPED).next_to(bar, RIGHT, buff=0.2)
             return VGroup(count, bar, value)
 
         self.readout = readout(d.counts[0], d.errors[0])

@@ -125,13 +125,13 @@ class DropoutBackwardScene(RegvizScene):
     def cell(self, column, row, text, color=TEXT):
         box = Rectangle(width=CELL_W, height=CELL_H, stroke_width=1.5, stroke_color=FAINT)
         box.set_fill(PANEL, 1).move_to(self.cell_center(column, row))
-        return VGroup(box, lean(label(text, size=NUMBER_SIZE, color=color)).move_to(box))
+        return VGroup(box, label(text, size=NUMBER_SIZE, color=color).move_to(box))
 
     def column(self, name, values, colors):
         return VGroup(*(self.cell(name, i, fmt(v), c) for i, (v, c) in enumerate(zip(values, colors))))
 
     def header(self, name, color=MUTED):
-        return lean(mono(name, color=color)).move_to([COLUMNS[name], HEADER_Y, 0])
+        return mono(name, color=color).move_to([COLUMNS[name], HEADER_Y, 0])
 
     def line_box(self, index, color):
         box = Rectangle(width=self.panel.width - 0.2, height=LINE_STEP, stroke_width=2, stroke_color=color)
@@ -153,7 +153,7 @@ class DropoutBackwardScene(RegvizScene):
         self.code = VGroup()
         for i, line in enumerate(self.d.listing):
             if line.strip():
-                text = lean(mono(line.strip()))
+                text = mono(line.strip())
                 indent = len(line) - len(line.lstrip())
                 # align on the line's centre height, so the highlight box sits evenly around it
                 text.move_to([CODE_LEFT + indent * char_width, LINE_TOP - i * LINE_STEP, 0], aligned_edge=LEFT)
@@ -167,7 +167,7 @@ class DropoutBackwardScene(RegvizScene):
         self.formula_backward = lean(MathTex(r"dx = \frac{dy \odot m}{1-p}", font_size=FORMULA_SIZE, color=GRAD))
         formulas = VGroup(self.formula_forward, self.formula_backward).arrange(RIGHT, buff=0.9)
         formulas.next_to(self.panel, DOWN, buff=0.35)
-        self.p_note = lean(label(f"p = {self.d.p:g} = chance to DROP (as in PyTorch)", size=SMALL_SIZE, color=DROPPED))
+        self.p_note = label(f"p = {self.d.p:g} = chance to DROP (as in PyTorch)", size=SMALL_SIZE, color=DROPPED)
         self.p_note.next_to(formulas, DOWN, buff=0.3)
         self.play(FadeIn(self.panel), FadeIn(self.code, lag_ratio=0.05), run_time=1.2)
         self.say("The layer in code: forward draws a mask, backward reuses it.")
@@ -237,7 +237,7 @@ class DropoutBackwardScene(RegvizScene):
 
     def same_mask(self):
         box = SurroundingRectangle(self.mask_col, color=KEPT, buff=0.08, stroke_width=3)
-        note = lean(label("same mask,\nboth passes", size=SMALL_SIZE, color=KEPT))
+        note = label("same mask,\nboth passes", size=SMALL_SIZE, color=KEPT)
         note.next_to(box, DOWN, buff=0.2)
         self.say("Key point: backward reuses the exact mask that forward drew.", wait=0.1)
         self.play(FadeIn(box), FadeIn(note))
@@ -250,7 +250,7 @@ class DropoutBackwardScene(RegvizScene):
         self.say("In eval mode both passes are the identity: y = x and dx = dy.", wait=0.1)
         eval_y = self.column("y", d.eval_y, [TEXT] * UNITS)
         eval_dx = self.column("dx", d.eval_dx, [GRAD] * UNITS)
-        off = lean(label("eval(): mask unused", size=SMALL_SIZE, color=MUTED))
+        off = label("eval(): mask unused", size=SMALL_SIZE, color=MUTED)
         off.next_to(self.mask_col, DOWN, buff=0.25)
         self.play(self.highlight(LINE_EVAL_FORWARD, KEPT))
         self.play(
