@@ -15,13 +15,11 @@ from manim import (
 )
 
 import regviz
-from scenes.palette import (
+from scenes.common import (
     BATCH, BODY_SIZE, DROPPED, EDGE, KEPT, MUTED, NUMBER_SIZE, SMALL_SIZE, TEXT,
-    RegvizScene, fmt, label, lean, mono, reading_time,
+    RegvizScene, fmt, label, lead, lean, mono, number_grid, reading_time,
 )
 
-QUESTION = "Q3"
-TITLE = "Batch norm: train vs eval"
 
 N, C = 4, 3  # the batch on screen: N samples (rows) x C features (columns)
 COL = 1  # the feature followed through normalisation and the running statistics
@@ -102,17 +100,6 @@ def tex(value, digits=2):
     return f"{value:.{digits}f}"
 
 
-def number_grid(values, cell_width=1.7, cell_height=0.6, size=NUMBER_SIZE, color=TEXT):
-    """A grid of numbers; grid[i][j] is the Text for values[i, j]."""
-    rows = VGroup()
-    for i, row in enumerate(values):
-        cells = VGroup()
-        for j, value in enumerate(row):
-            cells.add(mono(fmt(value), size=size, color=color).move_to([j * cell_width, -i * cell_height, 0]))
-        rows.add(cells)
-    return lean(rows.move_to([0, 0, 0]))
-
-
 def column(grid, j):
     return VGroup(*[row[j] for row in grid])
 
@@ -122,16 +109,10 @@ def retarget(grid, values, j, color):
     return lean(VGroup(*[mono(fmt(v), size=NUMBER_SIZE, color=color).move_to(row[j]) for row, v in zip(grid, values)]))
 
 
-def lead(scene, text, busy):
-    """Show a caption that the next `busy` seconds of animation play under; returns the reading time left."""
-    scene.say(text, wait=0.3)
-    return max(0.5, reading_time(text) - busy - 0.3)
-
-
 class BatchNormScene(RegvizScene):
     def construct(self):
         self.d = data(self.seed)
-        self.title = self.headline(TITLE, f"{QUESTION}: How does batch norm work, and what changes at inference?")
+        self.headline()
         self.show_batch()
         self.column_statistics()
         self.normalise_column()
@@ -210,10 +191,6 @@ class BatchNormScene(RegvizScene):
     def set_column(self, j, texts):
         for row, text in zip(self.grid, texts):
             row.submobjects[j] = text
-
-    def clear_stage(self):
-        keep = {self.title, self._caption}
-        self.play(FadeOut(VGroup(*[m for m in self.mobjects if m not in keep and isinstance(m, VMobject)])))
 
     # --- running statistics: the update rule and its two traps ---
     def running_update(self):

@@ -14,14 +14,11 @@ from manim import (
 )
 
 import regviz
-from scenes.batchnorm import lead, number_grid
-from scenes.palette import (
+from scenes.common import (
     BATCH, BODY_SIZE, CODE_SIZE, DROPPED, FAINT, KEPT, LAYER, MUTED, SMALL_SIZE, TEXT,
-    RegvizScene, fmt, label, lean, mono,
+    RegvizScene, fmt, label, lead, lean, mono, number_grid,
 )
 
-QUESTION = "Q4"
-TITLE = "Batch norm vs layer norm"
 
 N, C = 4, 5  # the tensor on screen: N samples (rows) x C features (columns)
 SHARED_ROW_A, SHARED_ROW_B = 0, 2  # where the shared sample sits in batch A and batch B
@@ -92,7 +89,7 @@ def vector(values, size=SMALL_SIZE, color=TEXT):
 class BNvsLNScene(RegvizScene):
     def construct(self):
         self.d = data(self.seed)
-        self.title = self.headline(TITLE, f"{QUESTION}: How do BN and LN differ, and why do transformers use LN?")
+        self.headline()
         self.show_tensor()
         self.batch_axes()
         self.layer_axes()
@@ -106,10 +103,6 @@ class BNvsLNScene(RegvizScene):
         self.summary()
         self.clear_caption()
         self.wait(0.5)
-
-    def clear_stage(self):
-        keep = {self.title, self._caption}
-        self.play(FadeOut(VGroup(*[m for m in self.mobjects if m not in keep and isinstance(m, VMobject)])))
 
     # --- which axis the statistics run over ---
     def show_tensor(self):

@@ -27,7 +27,7 @@ from manim import (
 
 import regviz
 
-from scenes.palette import (
+from scenes.common import (
     BODY_SIZE,
     DROPPED,
     FAINT,
@@ -42,8 +42,6 @@ from scenes.palette import (
     lean,
 )
 
-QUESTION = "Q2"
-TITLE = "Dropout: train vs inference"
 
 P = 0.5  # probability of DROPPING a unit (PyTorch's convention)
 UNITS = 8
@@ -105,7 +103,7 @@ class DropoutScene(RegvizScene):
     def construct(self):
         self.d = data(self.seed)
         self._numbers = {}
-        self.headline(TITLE, f"{QUESTION}: How does dropout work?")
+        self.headline()
         self.show_layer()
         self.state_the_rule()
         self.train_steps()

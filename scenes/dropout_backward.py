@@ -1,9 +1,9 @@
 """Dropout backward: the gradient reuses the forward's mask and 1/(1-p) scale; eval is the identity.
 
-Storyboard: the layer's code on the left, its numbers on the right as columns dx | x | mask | y | dy.
-Forward draws a mask (regviz.Dropout) and stores it; y = x * mask / (1-p). Backward: an upstream
-gradient dy arrives, flows only through the kept rows, scaled by the same 1/(1-p), giving
-dx = Dropout.backward(dy). The highlighted line of code follows along. Closing: the same mask serves
+Storyboard: the reference code on the left (regviz.dropout_forward and dropout_backward, read from
+their source), its numbers on the right as columns dx | x | mask | y | dy. Forward draws a mask and
+returns it; y = x * mask / (1-p). Backward: an upstream gradient dy arrives, flows only through the
+kept rows, scaled by the same 1/(1-p), giving dx = dropout_backward(dy, mask, p). The highlighted line of code follows along. Closing: the same mask serves
 both passes, and in eval mode both are the identity. Every number comes from `data(seed)`.
 """
 from dataclasses import dataclass
@@ -26,8 +26,7 @@ from manim import (
 )
 
 import regviz
-
-from scenes.palette import (
+from scenes.common import (
     BODY_SIZE,
     DROPPED,
     FAINT,
@@ -44,25 +43,24 @@ from scenes.palette import (
     lean,
     mono,
 )
+from scenes.listing import listing
 
-QUESTION = "Q5"
-TITLE = "Dropout backward: reuse the mask"
 
 P = 0.5  # probability of DROPPING a unit (PyTorch's convention)
 UNITS = 6
 
-# A faithful short form of regviz.Dropout.forward/backward (the test runs it against the core).
-LISTING = """\
-def forward(self, x):
-    if not self.training: return x
-    self.mask = keep_mask(x.shape, p, rng)
-    return x * self.mask / (1 - p)
-
-def backward(self, dy):
-    if not self.training: return dy
-    return dy * self.mask / (1 - p)"""
-# the listing's line numbers (0-based) that the highlight visits
-LINE_EVAL_FORWARD, LINE_MASK, LINE_FORWARD, LINE_EVAL_BACKWARD, LINE_BACKWARD = 1, 2, 3, 6, 7
+# The code panel: regviz's reference dropout_forward and dropout_backward, read from their source (the
+# page lists the same functions), comments left to the captions. Each highlight names the line it marks,
+# and the test traces data() to check that every highlighted line is one that ran.
+FORWARD = listing("regviz.dropout.dropout_forward")
+BACKWARD = listing("regviz.dropout.dropout_backward")
+LISTING = FORWARD.code + ("",) + BACKWARD.code
+_AFTER_FORWARD = len(FORWARD.lines) + 1  # the backward's first line in LISTING
+LINE_EVAL_FORWARD = FORWARD.find("return x, None", exact=True)
+LINE_MASK = FORWARD.find("mask = rng.random(x.shape) > p", exact=True)
+LINE_FORWARD = FORWARD.find("return x * mask / (1 - p), mask", exact=True)
+LINE_EVAL_BACKWARD = _AFTER_FORWARD + BACKWARD.find("return dy", exact=True)
+LINE_BACKWARD = _AFTER_FORWARD + BACKWARD.find("return dy * mask / (1 - p)", exact=True)
 
 
 @dataclass(frozen=True)
@@ -73,24 +71,21 @@ class BackwardData:
     y: np.ndarray  # (UNITS,) forward(x)
     dy: np.ndarray  # (UNITS,) upstream gradient
     dx: np.ndarray  # (UNITS,) backward(dy), training mode
-    eval_y: np.ndarray  # (UNITS,) forward(x) after .eval()
+    eval_y: np.ndarray  # (UNITS,) forward(x) with training=False
     eval_dx: np.ndarray  # (UNITS,) backward(dy) after that eval forward
     listing: tuple  # the code shown, one string per line
 
 
 def data(seed=0):
-    """Everything the scene shows, computed by the regviz core from `seed`."""
+    """Everything the scene shows, computed by the regviz reference functions on the panel from `seed`."""
     x_stream, dy_stream, mask_stream = np.random.SeedSequence(seed).spawn(3)  # independent streams
     x = np.round(np.random.default_rng(x_stream).uniform(0.2, 1.5, UNITS), 2)
     dy = np.round(np.random.default_rng(dy_stream).normal(0.0, 1.0, UNITS), 2)
-    layer = regviz.Dropout(P, rng=np.random.default_rng(mask_stream))
-    y = layer.forward(x)
-    mask = layer.mask.copy()
-    dx = layer.backward(dy)
-    layer.eval()
-    eval_y = layer.forward(x)
-    eval_dx = layer.backward(dy)
-    return BackwardData(P, x, mask, y, dy, dx, eval_y, eval_dx, tuple(LISTING.splitlines()))
+    y, mask = regviz.dropout_forward(x, P, np.random.default_rng(mask_stream))
+    dx = regviz.dropout_backward(dy, mask, P)
+    eval_y, eval_mask = regviz.dropout_forward(x, P, np.random.default_rng(mask_stream), training=False)
+    eval_dx = regviz.dropout_backward(dy, eval_mask, P)
+    return BackwardData(P, x, mask, y, dy, dx, eval_y, eval_dx, LISTING)
 
 
 FORMULA_SIZE = BODY_SIZE + 10  # MathTex beside the body text
@@ -98,7 +93,8 @@ FORMULA_SIZE = BODY_SIZE + 10  # MathTex beside the body text
 # --- layout (frame 14.2 x 8; captions live below y = -2.9) ---
 CODE_LEFT = -6.55
 LINE_TOP = 2.35
-LINE_STEP = 0.42
+LINE_STEP = 0.3
+LISTING_SIZE = 16  # the panel holds both functions, 14 lines
 COLUMNS = {"dx": 1.32, "x": 2.42, "mask": 3.52, "y": 4.62, "dy": 5.72}  # centre x of each column
 HEADER_Y = 2.35
 ROW_TOP = 1.65
@@ -109,7 +105,7 @@ CELL_W, CELL_H = 0.95, 0.46
 class DropoutBackwardScene(RegvizScene):
     def construct(self):
         self.d = data(self.seed)
-        self.headline(TITLE, f"{QUESTION}: Implement dropout backward")
+        self.headline()
         self.show_code()
         self.forward_pass()
         self.upstream_gradient()
@@ -149,11 +145,11 @@ class DropoutBackwardScene(RegvizScene):
 
     # --- storyboard steps ---
     def show_code(self):
-        char_width = mono("0" * 40).width / 40  # monospace: indentation is a whole number of these
+        char_width = mono("0" * 40, size=LISTING_SIZE).width / 40  # monospace: indentation is a whole number of these
         self.code = VGroup()
         for i, line in enumerate(self.d.listing):
             if line.strip():
-                text = mono(line.strip())
+                text = mono(line.strip(), size=LISTING_SIZE)
                 indent = len(line) - len(line.lstrip())
                 # align on the line's centre height, so the highlight box sits evenly around it
                 text.move_to([CODE_LEFT + indent * char_width, LINE_TOP - i * LINE_STEP, 0], aligned_edge=LEFT)
@@ -166,9 +162,9 @@ class DropoutBackwardScene(RegvizScene):
         self.formula_forward = lean(MathTex(r"y = \frac{x \odot m}{1-p}", font_size=FORMULA_SIZE, color=TEXT))
         self.formula_backward = lean(MathTex(r"dx = \frac{dy \odot m}{1-p}", font_size=FORMULA_SIZE, color=GRAD))
         formulas = VGroup(self.formula_forward, self.formula_backward).arrange(RIGHT, buff=0.9)
-        formulas.next_to(self.panel, DOWN, buff=0.35)
+        formulas.move_to([(COLUMNS["dx"] + COLUMNS["dy"]) / 2, ROW_TOP - UNITS * ROW_STEP - 0.45, 0])
         self.p_note = label(f"p = {self.d.p:g} = chance to DROP (as in PyTorch)", size=SMALL_SIZE, color=DROPPED)
-        self.p_note.next_to(formulas, DOWN, buff=0.3)
+        self.p_note.next_to(self.panel, DOWN, buff=0.3).align_to(self.panel, LEFT)
         self.play(FadeIn(self.panel), FadeIn(self.code, lag_ratio=0.05), run_time=1.2)
         self.say("The layer in code: forward draws a mask, backward reuses it.")
 

@@ -34,7 +34,7 @@ from manim import (
 )
 
 import regviz
-from scenes.palette import (
+from scenes.common import (
     BODY_SIZE,
     FAINT,
     GRAD,
@@ -52,8 +52,6 @@ from scenes.palette import (
     mono,
 )
 
-QUESTION = "Q1"
-TITLE = "L1 vs L2 regularization"
 
 # --- problem sizes (not numbers on screen: the numbers come from the core) ---
 PULL_LAM = 1.0  # lambda for the one-weight gradient picture in part (a)
@@ -264,7 +262,7 @@ class L1vsL2Scene(RegvizScene):
     def construct(self):
         self.d = data(self.seed)
         self._built = {}
-        self.title = self.headline(TITLE, "Q1: How do L1 and L2 regularization differ, and when do you use each?")
+        self.title = self.headline()
         self.show_penalties()
         self.show_pull()
         self.show_geometry()

@@ -172,17 +172,22 @@ def test_bn_training_backward_is_not_the_naive_gradient():
     np.testing.assert_allclose(full.sum(axis=0), 0, atol=1e-12)  # the mean's share of the gradient is removed
 
 
-@pytest.mark.parametrize("layer", [lambda: regviz.BatchNorm(4), lambda: regviz.LayerNorm(4)])
-def test_norm_keeps_float32_and_survives_a_large_mean(layer):
+@pytest.mark.parametrize("make", [regviz.BatchNorm, regviz.LayerNorm])
+def test_norm_forward_and_backward_keep_float32_and_survive_a_large_mean(make):
     rng = np.random.default_rng(0)
     x = (1e3 + 1e-2 * rng.standard_normal((64, 4))).astype(np.float32)
-    y = layer().forward(x)
-    x64 = x.astype(np.float64)
-    axis = 0 if isinstance(layer(), regviz.BatchNorm) else 1
-    ref = (x64 - x64.mean(axis, keepdims=True)) / np.sqrt(x64.var(axis, keepdims=True) + 1e-5)
-    assert y.dtype == np.float32
+    dy = rng.standard_normal((64, 4)).astype(np.float32)
+    layer = make(4)
+    y = layer.forward(x)
+    dx = layer.backward(dy)
+    x64, dy64 = x.astype(np.float64), dy.astype(np.float64)
+    axis = 0 if make is regviz.BatchNorm else 1
+    inv_std = 1 / np.sqrt(x64.var(axis, keepdims=True) + 1e-5)
+    xhat = (x64 - x64.mean(axis, keepdims=True)) * inv_std
+    ref_dx = inv_std * (dy64 - dy64.mean(axis, keepdims=True) - xhat * (dy64 * xhat).mean(axis, keepdims=True))
+    assert y.dtype == dx.dtype == np.float32
     # the float32 input is exact; a naive float32 E[x^2]-E[x]^2 loses every digit here (var 1e-4 vs mean^2 1e6).
-    # We keep float32's own precision: 1e-5 absolute on outputs of size ~3.
-    np.testing.assert_allclose(y, ref, atol=1e-5)
-    dx = layer().forward(x) * 0 + 1
-    assert dx.dtype == np.float32
+    # We keep float32's own precision: 1e-5 absolute on outputs of size ~3; dx is of size inv_std ~ 1e2
+    # times that, so 1e-5 relative to its largest value.
+    np.testing.assert_allclose(y, xhat, atol=1e-5)
+    np.testing.assert_allclose(dx, ref_dx, atol=1e-5 * np.abs(ref_dx).max())

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from regviz.page import build_page
-from regviz.syllabus import QUESTIONS
+from regviz.app.page import build_page, code_listing
+from regviz.app.syllabus import QUESTIONS
 
 CHROMIUM = "/usr/bin/chromium"
 # flags for a root, network-less machine: no sandbox, no GPU, no background calls to Google
@@ -111,3 +111,22 @@ def test_page_is_keyboard_accessible(browser, site):
         page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.tagName")
     assert focused in {"A", "VIDEO", "SUMMARY"}
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.id)
+def test_each_listing_is_whiteboard_reference_code(question):
+    """The page lists each question's reference functions, read from the core's source: code a candidate
+    writes in an interview (at most 30 lines of at most 88 characters, no private helper, no speed kernel)."""
+    import ast
+
+    from scenes.listing import listing
+
+    text = "\n\n".join(listing(name).text for name in question.code)
+    lines = text.splitlines()
+    assert len(lines) <= 30, f"{question.id}: {len(lines)} lines"
+    assert max(map(len, lines)) <= 88
+    called = {node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+              for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Call)}
+    assert not [name for name in called if name.startswith("_")], called
+    assert all(name.startswith("regviz.") and "._" not in name for name in question.code)
+    assert code_listing(question.code).count("\n") + 1 >= len(lines)  # the page shows all of it

@@ -1,5 +1,4 @@
-"""Redrawing only what moves (regviz/redraw.py) changes no pixel of any frame."""
-import av
+"""Redrawing only what moves (scenes/redraw.py) changes no pixel of any frame."""
 import numpy as np
 import pytest
 from manim import (
@@ -7,9 +6,11 @@ from manim import (
     ReplacementTransform, Rotate, Square, Text, config, rate_functions,
 )
 
-import regviz.render
-from regviz import redraw
-from scenes.palette import RegvizScene
+import regviz.app.render
+from scenes import redraw
+from scenes.common import RegvizScene
+
+from .conftest import decode_frames
 
 SMALL = {"pixel_height": 180, "pixel_width": 320, "frame_rate": 10}  # a box error of one pixel shows at this size
 
@@ -50,13 +51,12 @@ class LayeredScene(RegvizScene):
 
 
 def render_frames(tmp_path, monkeypatch, redraw_only_what_moves):
-    monkeypatch.setattr(regviz.render, "load_scene", lambda name: LayeredScene)
+    monkeypatch.setattr(regviz.app.render, "load_scene", lambda name: LayeredScene)
     monkeypatch.setattr(LayeredScene, "redraw_only_what_moves", redraw_only_what_moves)
     out = tmp_path / str(redraw_only_what_moves)
-    result = regviz.render.render_scene("dropout", quality="low", out_dir=out, cache_dir=out / "cache",
+    result = regviz.app.render.render_scene("dropout", quality="low", out_dir=out, cache_dir=out / "cache",
                                         progress=False, overrides=SMALL)
-    with av.open(str(result.path)) as clip:
-        return [f.to_ndarray(format="rgb24") for f in clip.decode(video=0)]
+    return decode_frames(result.path)
 
 
 @pytest.mark.render

@@ -4,7 +4,7 @@ import subprocess
 import sys
 import textwrap
 
-from regviz.page import declared_claims
+from regviz.app.page import declared_claims
 
 
 def regviz(*args, cwd=None):

@@ -7,21 +7,20 @@ place (os.replace is atomic on POSIX), so renders/NAME.EXT is always either the 
 the new one, never a partial file, whatever happens mid-render (an exception, Ctrl-C, a full disk).
 
 Parallel jobs: several clips render in separate (spawned) processes, one clip each; a single clip with
-jobs > 1 has its plays drawn by forked children (regviz/split.py): the frames of a serial render.
+jobs > 1 has its plays drawn by forked children (regviz/app/split.py): the frames of a serial render.
 """
-import ast
-import fcntl
 import importlib
 import os
 import shutil
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from .files import atomic_path, locked
+from .syllabus import BY_SCENE, SCENE_NAMES
+
+ROOT = Path(__file__).resolve().parents[2]
 SCENES_DIR = ROOT / "scenes"
-SCENE_NAMES = ("l1_vs_l2", "dropout", "batchnorm", "bn_vs_ln", "dropout_backward")  # Q1..Q5
 
 # name -> (Manim's quality name, pixel height, frame rate)
 QUALITIES = {
@@ -37,30 +36,10 @@ def default_cache_dir():
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "regviz"
 
 
-@dataclass(frozen=True)
-class SceneInfo:
-    name: str
-    question: str
-    title: str
-    description: str
-
-
-def scene_info(name):
-    """What `regviz list` shows, read from the module's source without importing Manim (fast)."""
-    tree = ast.parse((SCENES_DIR / f"{name}.py").read_text(encoding="utf-8"))
-    constants = {
-        node.targets[0].id: node.value.value
-        for node in tree.body
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Constant)
-    }
-    doc = (ast.get_docstring(tree) or "").strip().splitlines()
-    return SceneInfo(name, constants.get("QUESTION", ""), constants.get("TITLE", name), doc[0] if doc else "")
-
-
 def load_scene(name):
     """The scene class of scenes/NAME.py: the one RegvizScene subclass the module defines."""
     module = importlib.import_module(f"scenes.{name}")
-    from scenes.palette import RegvizScene
+    from scenes.common import RegvizScene
 
     classes = [
         obj for obj in vars(module).values()
@@ -78,30 +57,6 @@ class RenderResult:
     captions: Path | None
     duration: float  # seconds of video (0 for png)
     seconds: float  # wall time of the render
-
-
-@contextmanager
-def _locked(path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextmanager
-def atomic_path(dest):
-    """Yield a temporary sibling of dest to write; on success it replaces dest (os.replace is atomic),
-    on any failure it is removed and dest is left as it was."""
-    dest = Path(dest)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
-    try:
-        yield tmp
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _publish(src, dest):
@@ -168,12 +123,15 @@ def _check_settings_took_effect(config, settings):
 
 
 def _build_scene(scene_class, seed, settings, name, **kwargs):
-    """The scene, built under tempconfig(settings) (it reads the config) after checking the settings took."""
+    """The scene, built under tempconfig(settings) (it reads the config) after checking the settings took;
+    it gets its Question from the syllabus (its title card) and the seed, if one is given."""
     from manim import config
 
     config.output_file = name
     _check_settings_took_effect(config, settings)
-    return scene_class(**kwargs) if seed is None else scene_class(seed=seed, **kwargs)
+    scene = scene_class(**kwargs) if seed is None else scene_class(seed=seed, **kwargs)
+    scene.question = BY_SCENE.get(name)  # read by RegvizScene.headline when construct() runs
+    return scene
 
 
 def render_scene(
@@ -184,7 +142,7 @@ def render_scene(
 
     overrides: extra Manim config (the tests use a tiny resolution and frame rate).
     jobs: CPUs for this clip. Above 1 its plays are drawn by forked processes, up to two per job at once
-    (regviz/split.py), into the frames of a serial render; png (one frame) is always drawn here.
+    (regviz/app/split.py), into the frames of a serial render; png (one frame) is always drawn here.
     """
     from manim import tempconfig
 
@@ -193,7 +151,7 @@ def render_scene(
     out_dir.mkdir(parents=True, exist_ok=True)
     media_dir = Path(cache_dir or default_cache_dir()) / "media" / name
     scene_class = load_scene(name)
-    with _locked(media_dir.with_suffix(".lock")):
+    with locked(media_dir.with_suffix(".lock")):
         for stale in ("videos", "images"):  # nothing left from an earlier (maybe interrupted) run;
             shutil.rmtree(media_dir / stale, ignore_errors=True)  # Tex/ stays: compiled formulas are reused
         settings = {**manim_settings(quality, fmt, media_dir, progress), **(overrides or {})}
@@ -228,7 +186,7 @@ def _can_fork():
 
 
 def _render_forked(scene_class, seed, settings, name, processes):
-    """Render the scene with its plays drawn by up to `processes` forked children at once (regviz/split.py;
+    """Render the scene with its plays drawn by up to `processes` forked children at once (regviz/app/split.py;
     two per job: a child waiting for its encoder to finish leaves its CPU to another)."""
     from . import split
 

@@ -1,12 +1,12 @@
-"""The five interview questions regviz answers: one clip, one model answer and a code listing each.
+"""The five interview questions regviz answers: the one registry of questions, clips and code.
 
-The answers are ours (written for the study page and kept in step with the clips); the code listings
-are read from the core's source when the page is built, so they can never drift from what the tests
-verify. `claims` on the page come from the tests' `@pytest.mark.claim(question, ...)` markers.
+Everything that names a question reads it from here: `regviz list`, `regviz render` (the clip names),
+`regviz verify --question`, the study page and each clip's title card (the renderer hands the scene its
+Question). The answers are ours; the code listings are the core's reference functions, read from their
+source when the page is built, so they never drift from what the tests verify. `claims` on the page
+come from the tests' `@pytest.mark.claim(question, ...)` markers.
 """
 from dataclasses import dataclass
-
-import regviz
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,12 @@ class Question:
     question: str
     answer: tuple  # paragraphs; a paragraph that is a tuple is a bullet list
     trap: str  # the convention that catches people out
-    code: tuple  # objects whose source is listed
+    code: tuple  # dotted names of the reference functions listed (scenes/listing.py reads their source)
+
+    @property
+    def description(self):
+        """One line for `regviz list`."""
+        return self.title
 
 
 QUESTIONS = (
@@ -42,7 +47,7 @@ QUESTIONS = (
             "the two when features are correlated).",
         ),
         "In deep learning, 'weight decay' is L2 only for plain SGD; with Adam it differs (AdamW decouples it).",
-        (regviz.penalties.l1_grad, regviz.penalties.l2_grad, regviz.penalties.soft_threshold),
+        ("regviz.penalties.soft_threshold", "regviz.linear.lasso_step", "regviz.linear.ridge_step"),
     ),
     Question(
         "Q2", "dropout", "Dropout: train vs inference",
@@ -61,7 +66,7 @@ QUESTIONS = (
         ),
         "p is the probability of DROPPING in PyTorch (torch.nn.Dropout(p=0.5)); CS231n's code uses the keep "
         "probability. With p = 1 PyTorch returns zeros; the textbook x·mask/(1−p) divides by zero.",
-        (regviz.Dropout.forward, regviz.dropout.apply_mask),
+        ("regviz.dropout.dropout_forward",),
     ),
     Question(
         "Q3", "batchnorm", "Batch norm: train vs eval",
@@ -83,7 +88,7 @@ QUESTIONS = (
         "PyTorch's momentum = 0.1 weights the NEW batch (CS231n and numpy-ml write 0.9 for the old running "
         "value), and running_var is updated with the UNBIASED batch variance (×m/(m−1)) while the "
         "normalisation itself uses the biased one.",
-        (regviz.BatchNorm.forward, regviz.norm._batch_grads),
+        ("regviz.norm.batchnorm_forward", "regviz.norm.batchnorm_backward"),
     ),
     Question(
         "Q4", "bn_vs_ln", "Batch norm vs layer norm",
@@ -101,7 +106,7 @@ QUESTIONS = (
         ),
         "With one value per channel PyTorch's BatchNorm refuses to train (the variance of one number is 0); "
         "LayerNorm is happy with a single sample.",
-        (regviz.LayerNorm.forward, regviz.norm._layer_normalize),
+        ("regviz.norm.layernorm_forward", "regviz.norm.layernorm_backward"),
     ),
     Question(
         "Q5", "dropout_backward", "Dropout backward: reuse the mask",
@@ -117,6 +122,17 @@ QUESTIONS = (
             ),
         ),
         "Same mask in forward and backward, and the same scale; no randomness in backward at all.",
-        (regviz.Dropout.backward,),
+        ("regviz.dropout.dropout_forward", "regviz.dropout.dropout_backward"),
     ),
 )
+
+
+BY_ID = {q.id: q for q in QUESTIONS}
+BY_SCENE = {q.scene: q for q in QUESTIONS}
+SCENE_NAMES = tuple(q.scene for q in QUESTIONS)  # Q1..Q5, the order of the page and of `render all`
+
+
+def lookup(name):
+    """The Question for a clip name ('dropout') or a question id ('Q2', 'q2'); KeyError if neither."""
+    key = str(name).strip()
+    return BY_SCENE.get(key) or BY_ID[key.upper()]

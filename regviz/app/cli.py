@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .render import FORMATS, QUALITIES, SCENE_NAMES, default_cache_dir, default_jobs, render_many, scene_info
+from regviz import __version__
+from .render import FORMATS, QUALITIES, default_cache_dir, default_jobs, render_many
+from .syllabus import QUESTIONS, SCENE_NAMES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,9 +23,8 @@ def main():
 @main.command("list")
 def list_scenes():
     """List the clips, one per interview question."""
-    for name in SCENE_NAMES:
-        info = scene_info(name)
-        click.echo(f"{name:<18} {info.question:<3} {info.description}")
+    for q in QUESTIONS:
+        click.echo(f"{q.id}  {q.scene:<18} {q.description}")
 
 
 @main.command()
@@ -90,7 +90,7 @@ def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, preview):
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("renders") / "verify.json", show_default=True,
               help="Where to write the results as JSON (the study page shows the latest).")
-@click.option("--question", type=click.Choice(["Q1", "Q2", "Q3", "Q4", "Q5"]), default=None,
+@click.option("--question", type=click.Choice([q.id for q in QUESTIONS], case_sensitive=False), default=None,
               help="Verify one question's claims only.")
 @click.option("--profile", type=click.Choice(["ci", "dev"]), default="ci", show_default=True,
               help="Hypothesis profile: ci is derandomized (repeatable), dev is quick and random.")

@@ -16,8 +16,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import __version__
-from .render import ROOT, atomic_path
+from regviz import __version__
+from .files import atomic_path
+from .render import ROOT
 
 TESTS_DIR = ROOT / "tests"
 

@@ -5,9 +5,11 @@ look like one series. The base scene also carries the seed (every number on scre
 it by the regviz core) and the caption helper that writes Manim subcaptions, which become the
 clip's .srt file.
 """
-from manim import DOWN, UP, FadeIn, FadeOut, ManimColor, Scene, Text, VGroup, config
+import textwrap
 
-from regviz import redraw
+from manim import DOWN, UP, FadeIn, FadeOut, ManimColor, Scene, Text, VGroup, VMobject, config
+
+from scenes import redraw
 
 # --- colours: one meaning each, the same in every clip ---
 BACKGROUND = ManimColor("#0e1116")
@@ -77,13 +79,15 @@ class RegvizScene(Scene):
     seed = 0
     name = ""
 
-    redraw_only_what_moves = True  # regviz/redraw.py: the same frames for about half the drawing
+    redraw_only_what_moves = True  # scenes/redraw.py: the same frames for about half the drawing
 
-    def __init__(self, seed=None, **kwargs):
+    def __init__(self, seed=None, question=None, **kwargs):
         if seed is not None:
             self.seed = int(seed)
+        self.question = question  # the syllabus entry (regviz/app/syllabus.py) the renderer hands over
         super().__init__(**kwargs)
         self._caption = None
+        self.title = None  # the headline, once shown
 
     def get_moving_and_static_mobjects(self, animations):
         split = redraw.moving_and_static(self, animations) if self.redraw_only_what_moves else None
@@ -92,12 +96,19 @@ class RegvizScene(Scene):
     def setup(self):
         self.camera.background_color = BACKGROUND
 
-    def headline(self, text, question=None):
-        """The clip's title card: the interview question it answers, then the title shrinks to the top."""
+    def headline(self, text=None, question=None):
+        """The clip's title card: the interview question it answers, then the title shrinks to the top.
+        Both default to the syllabus entry the renderer passed in (`Q2: How does dropout work, ...`)."""
+        if text is None:
+            if self.question is None:
+                raise ValueError(f"{type(self).__name__} has no question: render it with `regviz render`")
+            text, question = self.question.title, f"{self.question.id}: {self.question.question}"
         title = label(text, size=TITLE_SIZE)
         group = VGroup(title)
         if question:
-            asked = label(question, size=BODY_SIZE, color=MUTED)
+            # wrapped to lines of at most 48 characters, centred: the syllabus asks in whole sentences
+            lines = [label(line, size=BODY_SIZE, color=MUTED) for line in textwrap.wrap(question, 48)]
+            asked = VGroup(*lines).arrange(DOWN, buff=0.15)  # each line centred
             if asked.width > config.frame_width - 2 * EDGE:  # a long question shrinks to fit the frame
                 asked.scale_to_fit_width(config.frame_width - 2 * EDGE)
             group.add(asked.next_to(title, DOWN, buff=0.35))
@@ -105,6 +116,7 @@ class RegvizScene(Scene):
         self.play(FadeIn(group, shift=0.2 * UP), subcaption=question or text, subcaption_duration=1 + hold)
         self.wait(hold)
         self.play(FadeOut(group[1:]), title.animate.scale(0.75).to_edge(UP, buff=EDGE))
+        self.title = title
         return title
 
     def say(self, text, wait=None):
@@ -128,3 +140,25 @@ class RegvizScene(Scene):
             self.play(FadeOut(self._caption), run_time=0.4)
             self._caption = None
 
+    def clear_stage(self):
+        """Fade out everything but the title and the caption: the next part of the clip starts clean."""
+        keep = {self.title, self._caption}
+        self.play(FadeOut(VGroup(*[m for m in self.mobjects if m not in keep and isinstance(m, VMobject)])))
+
+
+# --- builders two or more clips share ---
+def number_grid(values, cell_width=1.7, cell_height=0.6, size=NUMBER_SIZE, color=TEXT):
+    """A grid of numbers; grid[i][j] is the Text for values[i, j]."""
+    rows = VGroup()
+    for i, row in enumerate(values):
+        cells = VGroup()
+        for j, value in enumerate(row):
+            cells.add(mono(fmt(value), size=size, color=color).move_to([j * cell_width, -i * cell_height, 0]))
+        rows.add(cells)
+    return lean(rows.move_to([0, 0, 0]))
+
+
+def lead(scene, text, busy):
+    """Show a caption that the next `busy` seconds of animation play under; returns the reading time left."""
+    scene.say(text, wait=0.3)
+    return max(0.5, reading_time(text) - busy - 0.3)

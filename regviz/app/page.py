@@ -7,13 +7,14 @@ scripts, fonts or anything else from the network; clips are referenced next to t
 """
 import ast
 import base64
-import inspect
 import json
-import textwrap
 from datetime import datetime
 from pathlib import Path
 
-from .render import ROOT, atomic_path, clip_duration
+from scenes.listing import listing
+
+from .files import atomic_path
+from .render import ROOT, clip_duration
 from .syllabus import QUESTIONS
 
 TESTS_DIR = ROOT / "tests"
@@ -67,13 +68,14 @@ def poster(clip, dest, samples=12):
         best.save(tmp, format="PNG")
 
 
-def code_listing(objects):
-    """The objects' source, highlighted by Pygments (HTML with classes; the page's CSS colours them)."""
+def code_listing(names):
+    """The reference functions' source (scenes/listing.py: no docstrings or decorators), highlighted by
+    Pygments (HTML with classes; the page's CSS colours them)."""
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import PythonLexer
 
-    source = "\n\n".join(textwrap.dedent(inspect.getsource(obj)) for obj in objects)
+    source = "\n\n".join(listing(name).text for name in names)
     return highlight(source, PythonLexer(), HtmlFormatter(nowrap=True))
 
 
@@ -111,7 +113,7 @@ def build_page(out_dir=Path("renders"), verify_json=None):
                 claims.append({"text": text, "test": test, "result": results.get((question, text))})
         sections.append({"q": q, "clip": _clip(out_dir, q.scene), "code": code_listing(q.code), "claims": claims})
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("regviz", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        loader=jinja2.PackageLoader("regviz.app", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
     )
     env.filters["mmss"] = lambda s: f"{int(s) // 60}:{int(s) % 60:02d}"
     date = None
