@@ -4,10 +4,39 @@ Each check runs once, at the public boundary, and raises a TypeError (wrong kind
 ValueError (right kind, wrong value) whose message names the argument, the value it got, and what
 was expected. Inside the library the data is then trusted.
 """
+import functools
+import inspect
 import math
 import numbers
 
 import numpy as np
+
+
+def validated(*relations, **checks):
+    """Decorator: check a function's arguments before its body runs, so the body can stay plain maths.
+
+    checks: {argument name: check(name, value) -> the value to use}, e.g. p=probability,
+    x=float_array; an argument left out is passed through as given.
+    relations: functions called with every (checked) argument by keyword, after the checks, for facts
+    that tie arguments together (gamma has one value per feature of x); they raise or return None.
+    """
+
+    def decorate(function):
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            for name, check in checks.items():
+                bound.arguments[name] = check(name, bound.arguments[name])
+            for relation in relations:
+                relation(**bound.arguments)
+            return function(*bound.args, **bound.kwargs)
+
+        return checked
+
+    return decorate
 
 
 class CallOrderError(RuntimeError, ValueError):
@@ -81,6 +110,15 @@ def float_array(name, x):
     return arr
 
 
+def float_array_of(ndims, layout):
+    """A check like float_array that also wants one of `ndims` dimensions, described as `layout`."""
+
+    def check(name, x):
+        return ndim_in(name, float_array(name, x), ndims, layout)
+
+    return check
+
+
 def finite(name, arr):
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite, got {np.count_nonzero(~np.isfinite(arr))} NaN/inf value(s)")
@@ -93,7 +131,7 @@ def ndim_in(name, arr, allowed, layout):
     return arr
 
 
-def rng(value, name="rng"):
+def rng(name, value):
     """A numpy Generator from a Generator, an int seed, or None (fresh entropy)."""
     if isinstance(value, np.random.Generator):
         return value
@@ -102,6 +140,18 @@ def rng(value, name="rng"):
             raise ValueError(f"{name} seed must be >= 0, got {value}")
         return np.random.default_rng(value)
     raise TypeError(f"{name} must be a numpy.random.Generator, an int seed or None, got {_show(value)}")
+
+
+def float_buffer(name, value):
+    """A float ndarray that can be written: running statistics are updated in place."""
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{name} must be a float numpy array (it is updated in place), "
+                        f"got {_show(value)} of type {type(value).__name__}")
+    if value.dtype.kind != "f" or not value.flags.writeable:
+        kind = "an" if value.flags.writeable else "a read-only"
+        raise TypeError(f"{name} must be a writeable float array (it is updated in place), "
+                        f"got {kind} array of dtype {value.dtype}")
+    return value
 
 
 def same_shape(name, arr, shape, what):

@@ -12,80 +12,55 @@ Conventions (interview traps): p is the drop probability as in torch.nn.Dropout 
 the keep probability); p = 1 drops everything and returns zeros (the textbook x*mask/(1-p) would
 divide by zero); masks come from an explicit numpy Generator, so a seed fixes them.
 
-Speed: the mask costs exactly the random bits it needs. For p = 1/2 that is one bit per element: the
-generator's raw 64-bit words ARE the mask, bit-packed (8 elements per byte). Otherwise 8 bits per element
-where p is a multiple of 1/256, 16 where it is a multiple of 1/65536 and 32 otherwise (p then rounded to
-the nearest multiple of 2**-32), compared with an integer threshold and then bit-packed. The layer keeps
-only the packed mask (1/32 of a float32 activation); forward and backward unpack it one cache-sized block
-at a time and write x * mask * (1/(1-p)) straight into the output, so nothing as big as x is made twice.
+dropout_forward and dropout_backward are the reference: the code to write on a whiteboard. The
+Dropout layer computes the same map with the fast kernels of regviz._kernels (a bit-packed mask that
+costs one random bit per element at p = 1/2, applied block by block); tests/test_kernels.py proves
+the two equal.
 """
 import numpy as np
 
-from . import _checks
-
-BLOCK = 1 << 16  # elements per block (a multiple of 8): one block of x, mask and output stays in L2 cache
-
-# bit generators whose random_raw() words carry 64 random bits (MT19937's carry 32; others: use rng.bytes)
-_RAW_64 = (np.random.PCG64, np.random.PCG64DXSM, np.random.Philox, np.random.SFC64)
+from . import _checks, _kernels
 
 
-def _bits_for(p):
-    """(bits, threshold): draw `bits`-bit integers r and drop where r < threshold, so P(drop) = p."""
-    for bits in (1, 8, 16):
-        scaled = p * (1 << bits)
-        if scaled == int(scaled):
-            return bits, int(scaled)
-    return 32, round(p * (1 << 32))
+def _mask_fits(dy, mask, p):
+    """dropout_backward's mask: None (forward was the identity) or forward's bool array, dy's shape."""
+    if mask is None:
+        return
+    if not isinstance(mask, np.ndarray) or mask.dtype != bool:
+        raise TypeError(f"mask must be the bool array dropout_forward returned (or None), got {mask!r:.60}")
+    _checks.same_shape("dy", dy, mask.shape, "the mask")
 
 
-def _random_bytes(rng, nbytes):
-    """`nbytes` uniform random bytes (uint8) from Generator `rng`, straight from its bit generator."""
-    bit_generator = rng.bit_generator
-    if isinstance(bit_generator, _RAW_64):
-        words = bit_generator.random_raw(-(-nbytes // 8)).astype("<u8", copy=False)  # little-endian bytes
-        return words.view(np.uint8)[:nbytes]
-    return np.frombuffer(rng.bytes(nbytes), dtype=np.uint8)
+@_checks.validated(x=_checks.float_array, p=_checks.probability, rng=_checks.rng)
+def dropout_forward(x, p, rng, training=True):
+    """Inverted dropout of x (any shape): returns (y, mask), both of x's shape.
+
+    p: the probability of DROPPING a unit, as in torch.nn.Dropout (CS231n's p is the probability of
+    keeping one). rng: a numpy.random.Generator (or an int seed): the same seed draws the same mask.
+    Training: mask is True where a unit is kept and y = x * mask / (1 - p), so E[y] = x; p = 1 drops
+    every unit and returns zeros, as PyTorch does. Inference (training=False) or p = 0: dropout is
+    off, y is x itself and mask is None (there is nothing to remember for backward).
+    """
+    if not training or p == 0:
+        return x, None  # the identity: no mask, no scaling
+    mask = rng.random(x.shape) > p  # keep each unit with probability 1 - p
+    if p == 1:
+        return np.zeros_like(x), mask  # all dropped, as PyTorch: x * mask / 0 is NaN
+    return x * mask / (1 - p), mask  # survivors scaled up, so E[y] = x
 
 
-def keep_bits(size, p, rng):
-    """The keep-mask of `size` elements, bit-packed (np.packbits order 'little'), each bit 1 with probability 1 - p."""
-    bits, threshold = _bits_for(p)
-    nbytes = -(-size // 8)
-    if threshold >= 1 << bits:  # p == 1: everything dropped, no random bits needed
-        return np.zeros(nbytes, dtype=np.uint8)
-    if bits == 1:  # p == 1/2: every random bit is a fair coin, so the bytes are the packed mask
-        packed = _random_bytes(rng, nbytes)
-    else:
-        dtype = np.dtype(f"uint{bits}")
-        raw = _random_bytes(rng, size * dtype.itemsize).view(dtype)  # (size,)
-        packed = np.packbits(raw >= dtype.type(threshold), bitorder="little")
-    return packed
+@_checks.validated(_mask_fits, dy=_checks.float_array, p=_checks.probability)
+def dropout_backward(dy, mask, p):
+    """dx (dy's shape) for y = dropout_forward(x, p, ...)[0], given that call's mask and p.
 
-
-def unpack(packed, shape):
-    """The boolean mask of `shape` stored in `packed` (see keep_bits)."""
-    size = int(np.prod(shape, dtype=np.int64))
-    return np.unpackbits(packed, count=size, bitorder="little").view(bool).reshape(shape)
-
-
-def keep_mask(shape, p, rng):
-    """A boolean keep-mask of `shape`, True with probability 1 - p, drawn from Generator `rng`."""
-    return unpack(keep_bits(int(np.prod(shape, dtype=np.int64)), p, rng), shape)
-
-
-def apply_mask(x, packed, scale):
-    """x * mask * scale as a new array of x's shape and dtype, with the mask unpacked block by block."""
-    x = np.ascontiguousarray(x)
-    out = np.empty_like(x)
-    flat_x, flat_out = x.reshape(-1), out.reshape(-1)  # views: x and out are contiguous
-    scale = x.dtype.type(scale)
-    for start in range(0, x.size, BLOCK):
-        stop = min(start + BLOCK, x.size)
-        mask = np.unpackbits(packed[start // 8 : -(-stop // 8)], count=stop - start, bitorder="little").view(bool)
-        block = flat_out[start:stop]
-        np.multiply(flat_x[start:stop], mask, out=block)  # dropped units are 0
-        block *= scale  # in cache: the block was just written
-    return out
+    The forward is the linear map x -> x * mask / (1 - p), so backward is the same map applied to dy,
+    with the SAME mask (drawing a new one is the classic bug). mask None: forward was the identity.
+    """
+    if mask is None:
+        return dy  # forward was the identity (inference, or p = 0)
+    if p == 1:
+        return np.zeros_like(dy)  # nothing was kept, so no gradient flows back
+    return dy * mask / (1 - p)  # the SAME mask and scale as forward
 
 
 class Dropout:
@@ -94,13 +69,17 @@ class Dropout:
     p: probability of dropping a unit, in [0, 1] (default 0.5).
     rng: a numpy.random.Generator, an int seed, or None for fresh entropy.
     x: any shape; float32 stays float32, ints become float64.
+
+    The same map as dropout_forward / dropout_backward, computed by regviz._kernels: the mask is drawn
+    from the generator's raw bits and kept bit-packed, so for one seed it is a different (equally
+    Bernoulli(1 - p)) mask from the one dropout_forward draws.
     """
 
     def __init__(self, p=0.5, rng=None):
         self.p = _checks.probability("p", p)
-        self.rng = _checks.rng(rng)
+        self.rng = _checks.rng("rng", rng)
         self.training = True
-        self._keep_bits = None  # the last training forward's mask, bit-packed (see keep_bits)
+        self._keep_bits = None  # the last training forward's mask, bit-packed (see _kernels.keep_bits)
         self._mask_shape = None  # (x.shape) of that forward
         self._cache = None  # (shape, training, scale) of the last forward, for backward
 
@@ -114,7 +93,7 @@ class Dropout:
     @property
     def mask(self):
         """(x.shape) bool, True where kept, from the last training forward (None before one)."""
-        return None if self._keep_bits is None else unpack(self._keep_bits, self._mask_shape)
+        return None if self._keep_bits is None else _kernels.unpack(self._keep_bits, self._mask_shape)
 
     @property
     def scale(self):
@@ -126,12 +105,12 @@ class Dropout:
         if not self.training or self.p == 0.0:
             # identity: no mask, no scaling (p = 0 keeps every unit; eval turns dropout off)
             if self.training:
-                self._keep_bits, self._mask_shape = np.full(-(-x.size // 8), 0xFF, dtype=np.uint8), x.shape
+                self._keep_bits, self._mask_shape = _kernels.keep_all_bits(x.size), x.shape
             self._cache = (x.shape, self.training, 1.0)
             return x.copy()
-        self._keep_bits, self._mask_shape = keep_bits(x.size, self.p, self.rng), x.shape
+        self._keep_bits, self._mask_shape = _kernels.keep_bits(x.size, self.p, self.rng), x.shape
         self._cache = (x.shape, True, self.scale)
-        return apply_mask(x, self._keep_bits, self.scale)  # (x.shape), dropped units are 0
+        return _kernels.apply_mask(x, self._keep_bits, self.scale)  # (x.shape), dropped units are 0
 
     def backward(self, dy):
         """dx = dy * mask / (1 - p) with the forward's mask; dy unchanged after an eval forward."""
@@ -141,7 +120,7 @@ class Dropout:
         dy = _checks.same_shape("dy", _checks.float_array("dy", dy), shape, "the forward input")
         if not training or scale == 1.0:
             return dy.copy()
-        return apply_mask(dy, self._keep_bits, scale)
+        return _kernels.apply_mask(dy, self._keep_bits, scale)
 
     __call__ = forward
 

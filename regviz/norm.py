@@ -20,261 +20,122 @@ The two mean terms are the gradient flowing through `mean` and `var`; dropping t
 (wrong) gradient dy * gamma * inv_std, which is right only in eval mode, where mean and var are constants.
     dgamma = sum(dy * xhat), dbeta = sum(dy), summed over every axis except the parameters' own.
 
-Numerics: the kernels compute in the data's dtype (float32 stays float32, as in PyTorch) but never
-let a large mean eat the digits of a small spread: each block is shifted by its own rounded mean
-before its sums are taken (the corrected two-pass formula), the blocks' statistics are merged in
-float64, and x - mean is formed as (x - hi) - lo, where hi is the mean rounded to the dtype (x - hi is
-exact for x near the mean) and lo the float64 remainder, applied after scaling. A column sum adds at
-most SHORT rows in the dtype before its partial sum goes to float64.
-
-Speed: every pass walks the leading axis in blocks of about BLOCK elements, so a block and its scratch
-buffers stay in cache while a handful of NumPy operations run over them; each input is read from memory
-at most twice. The blocks are shared out over THREADS threads (NumPy releases the GIL inside its loops);
-each block writes only its own rows and partial sums, merged afterwards in block order, so the result is
-the same bit for bit on any number of threads. LayerNorm's statistics live inside a block (whole rows);
-BatchNorm's span all blocks, so each block's mean and sum of squared deviations M2 are merged into the
-totals with the pairwise update of Chan, Golub and LeVeque (k_a values so far, k_b in the block, k = k_a + k_b):
-    delta = mean_b - mean,   mean += delta * k_b / k,   M2 += M2_b + delta**2 * k_a * k_b / k
-which is as exact as the two-pass variance, unlike the cancelling one-pass E[x^2] - E[x]^2.
+batchnorm_forward/backward and layernorm_forward/backward are the reference: these formulas as
+a strong candidate writes them on a whiteboard, for x (N, C) and for rows (..., D). The BatchNorm and
+LayerNorm layers compute the same maps with the blocked, threaded kernels of regviz._kernels (the
+data's dtype, float64 merging, a rounding-safe mean); tests/test_kernels.py proves them equal.
 """
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 
-from . import _checks
-
-BLOCK = 1 << 17  # elements per block: big enough that a thread rarely waits for the GIL, small enough for L2/L3
-SHORT = 64  # rows added in the data's dtype before a column's partial sum goes to float64
-THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-PARALLEL_MIN = 1 << 18  # elements: smaller arrays stay on the calling thread (a hand-off costs ~50 us)
-_pool = None
+from . import _checks, _kernels
 
 
-def _spans(a):
-    """([(i, slice)], block shape): a's leading axis cut into blocks of about BLOCK elements (at least
-    one row each), and the shape of the first (largest) block, for the kernels' scratch buffers."""
-    n = len(a)
-    rows = max(1, BLOCK // max(a[:1].size, 1))
-    spans = list(enumerate(slice(start, min(start + rows, n)) for start in range(0, n, rows)))
-    return spans, (min(rows, n),) + a.shape[1:]
+def _one_per_feature(x, **arguments):
+    """gamma, beta (and the running statistics) hold one value per feature: x's last axis."""
+    for name in ("gamma", "beta", "running_mean", "running_var"):
+        if name in arguments:
+            _checks.same_shape(name, arguments[name], x.shape[-1:], "x's feature axis")
 
 
-def _parallel(work, spans, size):
-    """work(run) for contiguous runs of the spans, one run per thread when the data has `size` >=
-    PARALLEL_MIN elements. NumPy releases the GIL inside its loops, so the threads really run at once.
-    Each block writes only its own rows and its own partial sums, which are combined afterwards in
-    block order: the result is the same, bit for bit, whatever THREADS is and whichever thread wins."""
-    global _pool
-    threads = min(THREADS, len(spans)) if size >= PARALLEL_MIN else 1
-    if threads <= 1:
-        work(spans)
-        return
-    if _pool is None or _pool._max_workers < threads:
-        _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="regviz-norm")
-    cuts = [len(spans) * t // threads for t in range(threads + 1)]
-    for future in [_pool.submit(work, spans[a:b]) for a, b in zip(cuts, cuts[1:])]:
-        future.result()  # re-raises a worker's exception
+def _enough_values(shape, m):
+    """Training BatchNorm needs two values per channel: the batch variance of one value is 0."""
+    if m < 2:
+        raise ValueError(
+            f"x must have more than 1 value per channel in training mode (the batch variance of one value "
+            f"is 0), got shape {shape}; use eval() or a larger batch"
+        )
 
 
-def _column_sum(a):
-    """Sums over axis 0 of a block (r, C), as float64: SHORT rows at a time are added in the block's
-    dtype (at most SHORT roundings per sum), and those partial sums in float64."""
-    return sum(np.add.reduce(a[i : i + SHORT], axis=0).astype(np.float64) for i in range(0, len(a), SHORT))
+def _batch_in_training(x, training, **_):
+    if training:
+        _enough_values(x.shape, len(x))
 
 
-def _channel_sum(block):
-    """Per-channel sums of a BatchNorm block (r, C, L) as float64 (C,)."""
-    if block.shape[2] > 1:
-        block = np.add.reduce(block, axis=2)  # contiguous: NumPy's pairwise summation
-    return _column_sum(block.reshape(block.shape[0], -1))
+def _dy_fits(dy, cache):
+    _checks.same_shape("dy", dy, cache[0].shape, "the forward output")
 
 
-def _tile(values, block_shape, dtype):
-    """Values (C,) repeated to a block (r, C, L) or (r, C). NumPy 2 runs an elementwise operation between
-    arrays of one shape up to ten times faster than one that broadcasts a vector over rows, so the
-    kernels broadcast once, into a tile, and then work on equal shapes."""
-    values = np.asarray(values)
-    return np.broadcast_to(values.reshape((1, -1, 1)[: len(block_shape)]), block_shape).astype(dtype, order="C")
+@_checks.validated(
+    _one_per_feature, _batch_in_training,
+    x=_checks.float_array_of((2,), "2-D (N, C)"), gamma=_checks.float_array, beta=_checks.float_array,
+    running_mean=_checks.float_buffer, running_var=_checks.float_buffer,
+    momentum=_checks.probability, eps=_checks.positive,
+)
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, training=True,
+                      momentum=0.1, eps=1e-5):
+    """BatchNorm of x (N, C) over the batch: returns y (N, C) and the cache for backward.
 
-
-def _column(values, dtype):
-    """Per-row values (r,) rounded to dtype, as a column (r, 1): broadcast over a row's values, an
-    elementwise operation runs as fast as on equal shapes (unlike a row vector broadcast over rows)."""
-    return values.astype(dtype)[:, None]
-
-
-def _negligible(dtype):
-    """The largest rounding correction worth skipping: below it, no x-hat moves by more than eps/4."""
-    return np.finfo(dtype).eps / 4
-
-
-def _split(mean, dtype):
-    """mean (float64) as a value of the data's dtype plus what rounding to it lost, so that x - mean
-    can be formed in that dtype without losing digits: (x - hi) is exact when x is near hi (Sterbenz),
-    and the small float64 residual lo is subtracted after scaling."""
-    hi = mean.astype(dtype)
-    return hi, mean - hi
-
-
-def _batch_moments(x):
-    """(mean, var) per channel of x (N, C, L), float64 (C,): var biased, as PyTorch normalises with.
-
-    Each block: its own mean in x's dtype as a shift s, then d = x - s and the sums S1 = sum(d),
-    S2 = sum(d**2); its mean is s + S1/k and its sum of squared deviations M2 = S2 - S1**2/k (the
-    corrected two-pass formula: exact to rounding because s is within a rounding of the mean).
-    The blocks are merged in order with the pairwise update of Chan, Golub and LeVeque."""
-    _, c, length = x.shape
-    spans, shape = _spans(x)
-    parts = np.empty((len(spans), 3, c))  # per block: shift, S1, S2
-
-    def work(run):
-        d, tile = np.empty(shape, x.dtype), np.empty(shape, x.dtype)
-        for i, s in run:
-            r = s.stop - s.start
-            shift = _channel_sum(x[s]) / (r * length)
-            np.copyto(tile[:r], shift.reshape(1, -1, 1))  # rounded to x's dtype
-            np.subtract(x[s], tile[:r], out=d[:r])
-            parts[i] = tile[0, :, 0], _channel_sum(d[:r]), _channel_sum(np.square(d[:r], out=d[:r]))
-
-    _parallel(work, spans, x.size)
-    count, mean, m2 = 0, np.zeros(c), np.zeros(c)
-    for (_, s), (shift, s1, s2) in zip(spans, parts):
-        k = (s.stop - s.start) * length
-        mean_b, m2_b = shift + s1 / k, s2 - s1 * s1 / k
-        delta = mean_b - mean
-        mean += delta * (k / (count + k))
-        m2 += m2_b + delta * delta * (count * k / (count + k))  # Chan et al.'s merge
-        count += k
-    return mean, m2 / count
-
-
-def _batch_normalize(x, mean, inv_std, gamma, beta, xhat=None):
-    """(xhat, y) for x (N, C, L): xhat = (x - mean) * inv_std, y = gamma * xhat + beta, in x's dtype.
-    xhat: an array to reuse for x-hat (the previous forward's), or None for a new one."""
-    xhat, y = np.empty_like(x) if xhat is None else xhat, np.empty_like(x)
-    hi, lo = _split(mean, x.dtype)
-    correction = lo * inv_std
-    spans, shape = _spans(x)
-    hi, inv_std, gamma, beta, correction = (_tile(v, shape, x.dtype) for v in (hi, inv_std, gamma, beta, correction))
-    correct = np.abs(correction).max() > _negligible(x.dtype)
-
-    def work(run):
-        for _, s in run:
-            r = s.stop - s.start
-            xh, yb = xhat[s], y[s]
-            np.subtract(x[s], hi[:r], out=xh)  # exact for x near the mean, however large the mean
-            xh *= inv_std[:r]
-            if correct:
-                xh -= correction[:r]
-            np.multiply(xh, gamma[:r], out=yb)
-            yb += beta[:r]
-
-    _parallel(work, spans, x.size)
-    return xhat, y
-
-
-def _batch_grads(dy, xhat, inv_std, gamma, training):
-    """(dx, dgamma, dbeta) for BatchNorm on (N, C, L); dgamma, dbeta float64 (C,).
-
-    With dxhat = dy * gamma, constant per channel: mean(dxhat) = gamma * dbeta / m and
-    mean(dxhat * xhat) = gamma * dgamma / m, so dx = gamma * inv_std * (dy - dbeta/m - xhat * dgamma/m).
+    gamma, beta, running_mean, running_var: (C,). Training: normalise with the batch's mean and
+    biased variance and update running_mean, running_var IN PLACE (N >= 2). Eval (training=False):
+    normalise with the running statistics, which stay as they are. For (N, C, L) input, move L
+    next to N and reshape to (N * L, C): the statistics run over both.
     """
-    n, c, length = dy.shape
-    spans, shape = _spans(dy)
-    parts = np.empty((len(spans), 2, c))  # per block: its share of dbeta and dgamma
+    if training:
+        mean = x.mean(axis=0)  # (C,)
+        var = x.var(axis=0)  # (C,) biased: divide by N, as the normalisation does
+        n = len(x)
+        # momentum weights the NEW batch (CS231n's 0.9 weights the old one)
+        running_mean[:] = (1 - momentum) * running_mean + momentum * mean
+        # the running variance is UNBIASED (times N / (N - 1)), as PyTorch's is
+        running_var[:] = (1 - momentum) * running_var + momentum * var * n / (n - 1)
+    else:
+        mean, var = running_mean, running_var  # (C,) fixed: samples no longer interact
+    std = np.sqrt(var + eps)  # (C,)
+    xhat = (x - mean) / std  # (N, C)
+    return gamma * xhat + beta, (xhat, gamma, std, training)
 
-    def sums(run):
-        product = np.empty(shape, dy.dtype)
-        for i, s in run:
-            r = s.stop - s.start
-            parts[i] = _channel_sum(dy[s]), _channel_sum(np.multiply(dy[s], xhat[s], out=product[:r]))
 
-    _parallel(sums, spans, dy.size)
-    dbeta, dgamma = parts.sum(axis=0)  # block order: deterministic
-    dx = np.empty_like(dy)
-    scale = gamma * inv_std  # (C,)
-    if training:  # in eval dx needs no sums: mean and var are constants
-        m = n * length  # values per channel
-        through_mean = _tile(scale * dbeta / m, shape, dy.dtype)  # the gradient through the batch mean
-        through_var = _tile(scale * dgamma / m, shape, dy.dtype)  # ... and through the batch variance
-    scale = _tile(scale, shape, dy.dtype)
+@_checks.validated(_dy_fits, dy=_checks.float_array)
+def batchnorm_backward(dy, cache):
+    """(dx (N, C), dgamma (C,), dbeta (C,)) for dy (N, C) and batchnorm_forward's cache.
 
-    def grads(run):
-        direct = np.empty(shape, dy.dtype)
-        for _, s in run:
-            r = s.stop - s.start
-            dxb = dx[s]
-            if not training:  # eval: mean and var are constants, so dx is the naive dy * gamma * inv_std
-                np.multiply(dy[s], scale[:r], out=dxb)
-                continue
-            np.multiply(dy[s], scale[:r], out=direct[:r])
-            np.multiply(xhat[s], through_var[:r], out=dxb)
-            dxb += through_mean[:r]
-            np.subtract(direct[:r], dxb, out=dxb)
-
-    _parallel(grads, spans, dy.size)
+    Training: dx flows through the batch mean and variance too (see the module docstring).
+    Eval: mean and var were constants, so dx = dy * gamma / std, the plain affine map's gradient.
+    """
+    xhat, gamma, std, training = cache
+    dbeta = dy.sum(axis=0)  # (C,)
+    dgamma = (dy * xhat).sum(axis=0)  # (C,)
+    dxhat = dy * gamma  # (N, C)
+    if not training:
+        return dxhat / std, dgamma, dbeta  # mean and var were constants
+    mean_dxhat = dxhat.mean(axis=0)  # (C,) the gradient through the mean
+    mean_dxhat_xhat = (dxhat * xhat).mean(axis=0)  # (C,) ... and through the variance
+    dx = (dxhat - mean_dxhat - xhat * mean_dxhat_xhat) / std  # (N, C)
     return dx, dgamma, dbeta
 
 
-def _layer_normalize(x, eps, gamma, beta, xhat=None):
-    """(xhat, y, inv_std) for rows x (R, D): each row standardised over its D values, inv_std (R,) float64.
-    xhat: an array to reuse for x-hat (the previous forward's), or None for a new one."""
-    d = x.shape[1]
-    xhat, y, inv_std = np.empty_like(x) if xhat is None else xhat, np.empty_like(x), np.empty(len(x))
-    spans, shape = _spans(x)
-    gamma, beta = _tile(gamma, shape, x.dtype), _tile(beta, shape, x.dtype)
+@_checks.validated(
+    _one_per_feature,
+    x=_checks.float_array_of(range(1, 33), "at least 1-D (..., D)"),
+    gamma=_checks.float_array, beta=_checks.float_array, eps=_checks.positive,
+)
+def layernorm_forward(x, gamma, beta, eps=1e-5):
+    """LayerNorm of x (..., D) over its last axis: returns y (..., D) and the cache for backward.
 
-    def work(run):
-        for _, s in run:
-            r = s.stop - s.start
-            xb, xh, yb = x[s], xhat[s], y[s]
-            hi = np.add.reduce(xb, axis=1) / x.dtype.type(d)  # each row's mean, rounded to x's dtype
-            np.subtract(xb, hi[:, None], out=xh)  # exact for x near the mean, however large the mean
-            s1 = np.add.reduce(xh, axis=1).astype(np.float64)  # pairwise along the row: ~log2(D) roundings
-            s2 = np.add.reduce(np.square(xh, out=yb), axis=1).astype(np.float64)  # y's rows as scratch
-            lo = s1 / d  # what the rounded mean missed
-            inv = 1.0 / np.sqrt(s2 / d - lo * lo + eps)  # variance biased, like PyTorch
-            inv_std[s] = inv
-            xh *= _column(inv, x.dtype)
-            correction = lo * inv
-            needed = np.abs(correction) > _negligible(x.dtype)  # decided row by row: a row never depends on the others
-            if needed.any():
-                xh -= _column(np.where(needed, correction, 0), x.dtype)  # x - 0 is x, bit for bit
-            np.multiply(xh, gamma[:r], out=yb)
-            yb += beta[:r]
-
-    _parallel(work, spans, x.size)
-    return xhat, y, inv_std
+    gamma, beta: (D,). Every leading index is a sample, normalised alone: any batch size, 1 included,
+    and the same in training and eval (there are no running statistics).
+    """
+    mean = x.mean(axis=-1, keepdims=True)  # (..., 1) one mean per sample
+    var = x.var(axis=-1, keepdims=True)  # (..., 1) biased, as PyTorch
+    std = np.sqrt(var + eps)  # (..., 1)
+    xhat = (x - mean) / std  # (..., D)
+    return gamma * xhat + beta, (xhat, gamma, std)
 
 
-def _layer_grads(dy, xhat, inv_std, gamma):
-    """(dx, dgamma, dbeta) for rows (R, D): dx = inv_std * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))."""
-    d = dy.shape[1]
-    dx = np.empty_like(dy)
-    spans, shape = _spans(dy)
-    parts = np.empty((len(spans), 2, d))  # per block: its share of dbeta and dgamma
-    gamma = _tile(gamma, shape, dy.dtype)
+@_checks.validated(_dy_fits, dy=_checks.float_array)
+def layernorm_backward(dy, cache):
+    """(dx (..., D), dgamma (D,), dbeta (D,)) for dy (..., D) and layernorm_forward's cache.
 
-    def work(run):
-        dxhat = np.empty(shape, dy.dtype)
-        for i, s in run:
-            r = s.stop - s.start
-            dyb, xhb, dxb, dxh = dy[s], xhat[s], dx[s], dxhat[:r]
-            prod = dxb  # dx's rows as scratch until dx is written
-            parts[i, 0] = _column_sum(dyb)
-            parts[i, 1] = _column_sum(np.multiply(dyb, xhb, out=prod))
-            np.multiply(dyb, gamma[:r], out=dxh)
-            mean_dxhat = np.add.reduce(dxh, axis=1).astype(np.float64) / d
-            mean_dxhat_xhat = np.add.reduce(np.multiply(prod, gamma[:r], out=prod), axis=1).astype(np.float64) / d
-            inv = inv_std[s]
-            dxh *= _column(inv, dy.dtype)  # inv_std * dxhat
-            np.multiply(xhb, _column(inv * mean_dxhat_xhat, dy.dtype), out=dxb)
-            dxb += _column(inv * mean_dxhat, dy.dtype)
-            np.subtract(dxh, dxb, out=dxb)
-
-    _parallel(work, spans, dy.size)
-    dbeta, dgamma = parts.sum(axis=0)  # block order: deterministic
+    BatchNorm's formula with the roles of the axes swapped: the means run over a sample's features.
+    """
+    xhat, gamma, std = cache
+    samples = tuple(range(dy.ndim - 1))  # every axis but the features'
+    dbeta = dy.sum(axis=samples)  # (D,)
+    dgamma = (dy * xhat).sum(axis=samples)  # (D,)
+    dxhat = dy * gamma  # (..., D)
+    mean_dxhat = dxhat.mean(axis=-1, keepdims=True)  # (..., 1)
+    mean_dxhat_xhat = (dxhat * xhat).mean(axis=-1, keepdims=True)  # (..., 1)
+    dx = (dxhat - mean_dxhat - xhat * mean_dxhat_xhat) / std  # (..., D)
     return dx, dgamma, dbeta
 
 
@@ -323,6 +184,7 @@ class BatchNorm(_Norm):
 
     x: (N, C) or (N, C, L). gamma, beta, running_mean, running_var: (C,).
     momentum weights the NEW batch: running = (1 - momentum) * running + momentum * batch.
+    batchnorm_forward/backward's maps, computed by regviz._kernels in the data's dtype.
     """
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1):
@@ -346,12 +208,8 @@ class BatchNorm(_Norm):
         x3 = self._work_dtype(x).reshape(len(x), self.num_features, -1)  # (N, C, L), L = 1 for 2-D input
         if self.training:
             m = x.size // self.num_features  # values per channel
-            if m < 2:
-                raise ValueError(
-                    f"x must have more than 1 value per channel in training mode (the batch variance of one value "
-                    f"is 0), got shape {x.shape}; use eval() or a larger batch"
-                )
-            mean, var = _batch_moments(x3)
+            _enough_values(x.shape, m)
+            mean, var = _kernels.batch_moments(x3)
             inv_std = 1.0 / np.sqrt(var + self.eps)
             # running stats use the UNBIASED variance (m / (m - 1)), as PyTorch does
             mom = self.momentum
@@ -359,7 +217,7 @@ class BatchNorm(_Norm):
             self.running_var = (1 - mom) * self.running_var + mom * var * (m / (m - 1))
         else:
             mean, inv_std = self.running_mean, 1.0 / np.sqrt(self.running_var + self.eps)
-        xhat, y = _batch_normalize(x3, mean, inv_std, self.gamma, self.beta, self._reusable(x3))
+        xhat, y = _kernels.batch_normalize(x3, mean, inv_std, self.gamma, self.beta, self._reusable(x3))
         self._cache = (xhat, inv_std, self.training, x.shape)
         return y.reshape(x.shape).astype(x.dtype, copy=False)
 
@@ -367,7 +225,8 @@ class BatchNorm(_Norm):
         """dx (shape of x); stores dgamma, dbeta (C,). Through the batch statistics in training mode."""
         dy = self._upstream(dy)
         xhat, inv_std, training, _ = self._cache
-        dx, dgamma, dbeta = _batch_grads(self._work_dtype(dy).reshape(xhat.shape), xhat, inv_std, self.gamma, training)
+        rows = self._work_dtype(dy).reshape(xhat.shape)  # (N, C, L)
+        dx, dgamma, dbeta = _kernels.batch_grads(rows, xhat, inv_std, self.gamma, training)
         self.dgamma, self.dbeta = dgamma.astype(dy.dtype), dbeta.astype(dy.dtype)
         return dx.reshape(dy.shape).astype(dy.dtype, copy=False)
 
@@ -380,6 +239,7 @@ class LayerNorm(_Norm):
 
     normalized_shape: int or tuple, the trailing dims normalised together; gamma, beta have that shape.
     x: (..., *normalized_shape), any leading dims, batch size 1 included. Same in train and eval.
+    layernorm_forward/backward's maps (over all of normalized_shape), computed by regviz._kernels.
     """
 
     def __init__(self, normalized_shape, eps=1e-5):
@@ -399,8 +259,8 @@ class LayerNorm(_Norm):
                 f"x must end with the normalized_shape {self.normalized_shape} (LayerNorm), got shape {x.shape}"
             )
         rows = self._work_dtype(x).reshape(-1, self.gamma.size)  # (R, D): every leading index is a sample
-        xhat, y, inv_std = _layer_normalize(rows, self.eps, self.gamma.reshape(-1), self.beta.reshape(-1),
-                                            self._reusable(rows))
+        xhat, y, inv_std = _kernels.layer_normalize(rows, self.eps, self.gamma.reshape(-1),
+                                                    self.beta.reshape(-1), self._reusable(rows))
         self._cache = (xhat, inv_std, x.shape)
         return y.reshape(x.shape).astype(x.dtype, copy=False)
 
@@ -409,7 +269,7 @@ class LayerNorm(_Norm):
         dy = self._upstream(dy)
         xhat, inv_std, _ = self._cache
         rows = self._work_dtype(dy).reshape(xhat.shape)
-        dx, dgamma, dbeta = _layer_grads(rows, xhat, inv_std, self.gamma.reshape(-1))
+        dx, dgamma, dbeta = _kernels.layer_grads(rows, xhat, inv_std, self.gamma.reshape(-1))
         self.dgamma = dgamma.reshape(self.normalized_shape).astype(dy.dtype)
         self.dbeta = dbeta.reshape(self.normalized_shape).astype(dy.dtype)
         return dx.reshape(dy.shape).astype(dy.dtype, copy=False)

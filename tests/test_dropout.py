@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 
 import regviz
-from regviz.dropout import keep_mask
+from regviz._kernels import keep_mask
 
 from .strategies import activations, probabilities, seeds
 
