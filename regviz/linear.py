@@ -9,6 +9,10 @@ with t = 1/L and L the largest eigenvalue of the Hessian of f: X^T X / n (+ 2*la
 prox is soft_threshold(., t*lam), so coefficients land on exactly 0; for L2, g = 0 and the step is a
 plain (accelerated) gradient step. `accelerate=False` gives ISTA / plain gradient descent.
 
+lasso_step and ridge_step are the reference: one such step written out on X itself, as on a
+whiteboard. fit runs the same steps (with t = 1/L, momentum unless accelerate=False) on the Gram
+form below, so the optimum fit finds is a fixed point of lasso_step / ridge_step for any lr > 0.
+
 The loop works with the Gram matrix G = X^T X / n (d x d) and c = X^T y / n, so one iteration costs
 one d x d product whatever n is: grad f(w) = G w - c (+ 2*lam*w), and the data term of the objective
 is 0.5 w^T G w - c^T w + ||y||^2 / (2n).
@@ -34,6 +38,42 @@ class FitResult:
     loss: np.ndarray
     steps: int
     converged: bool
+
+
+def _step_shapes(w, X, y, **_):
+    """lasso_step/ridge_step: y has one value per row of X, w one per column."""
+    _checks.same_shape("y", y, X.shape[:1], "X's rows")
+    _checks.same_shape("w", w, X.shape[1:], "X's columns")
+
+
+_step_arguments = _checks.validated(
+    _step_shapes, w=_checks.float_array, X=_checks.float_array_of((2,), "2-D (n_samples, n_features)"),
+    y=_checks.float_array, lam=_checks.non_negative, lr=_checks.positive,
+)
+
+
+@_step_arguments
+def lasso_step(w, X, y, lam, lr):
+    """One proximal-gradient (ISTA) step for the lasso: the new w (d,).
+
+    Minimises (1/(2n)) * ||y - X w||^2 + lam * ||w||_1 for X (n, d), y (n,): a gradient step of size
+    lr on the smooth squared loss, then the proximal step of the L1 term, soft_threshold(., lr * lam),
+    which sets every small weight to exactly 0. lr <= 1/L (L: the largest eigenvalue of X^T X / n)
+    makes every step decrease the objective; fit(penalty="l1") takes these steps with lr = 1/L.
+    """
+    grad = X.T @ (X @ w - y) / len(y)  # (d,) gradient of (1/(2n)) * ||y - X w||^2
+    return soft_threshold(w - lr * grad, lr * lam)  # L1's proximal step: exact zeros
+
+
+@_step_arguments
+def ridge_step(w, X, y, lam, lr):
+    """One gradient step for ridge: the new w (d,).
+
+    Minimises (1/(2n)) * ||y - X w||^2 + lam * ||w||^2 for X (n, d), y (n,); smooth, so a plain
+    gradient step, no proximal step. fit(penalty="l2") takes these steps with lr = 1/(L + 2 lam).
+    """
+    grad = X.T @ (X @ w - y) / len(y) + 2 * lam * w  # (d,) loss + penalty gradients
+    return w - lr * grad
 
 
 def _problem(X, y):
@@ -102,6 +142,8 @@ def fit(X, y, penalty="l1", lam=0.1, steps=10_000, tol=1e-12, *, accelerate=True
     lam: the penalty strength, >= 0, in the same units as the losses above (lam*sum|w|, lam*sum w^2).
     steps: the most iterations; tol: stop when no weight moves more than tol in a step.
     accelerate: FISTA with restart (default) or ISTA / plain gradient descent.
+    With accelerate=False every step is lasso_step (L1) or ridge_step (L2) with lr = 1/L, computed
+    from the Gram matrix X^T X / n instead of X (the same maths, one d x d product per step).
     Returns a FitResult with .w (d,), .path (k, d), .loss (k,), .steps, .converged.
     """
     penalty = _checks.choice("penalty", penalty, PENALTIES)

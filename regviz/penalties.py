@@ -14,43 +14,38 @@ import numpy as np
 from . import _checks
 
 
-def _weights(w):
-    return _checks.float_array("w", w)
+_weights_and_lam = _checks.validated(w=_checks.float_array, lam=_checks.non_negative)
 
 
+@_weights_and_lam
 def l1_penalty(w, lam):
     """lam * sum(|w|) (lasso). w: any shape; returns a scalar."""
-    lam = _checks.non_negative("lam", lam)
-    return lam * np.abs(_weights(w)).sum()
+    return lam * np.abs(w).sum()
 
 
+@_weights_and_lam
 def l2_penalty(w, lam):
     """lam * sum(w**2) (ridge / weight decay, without the 1/2 some texts put in front)."""
-    lam = _checks.non_negative("lam", lam)
-    w = _weights(w)
     return lam * np.vdot(w, w) if w.size else lam * w.sum()
 
 
+@_weights_and_lam
 def l1_grad(w, lam):
     """lam * sign(w): the subgradient of l1_penalty, taking 0 at w_i = 0 (as torch.sign does)."""
-    lam = _checks.non_negative("lam", lam)
-    w = _weights(w)
-    return (lam * np.sign(w)).astype(w.dtype, copy=False)
+    return lam * np.sign(w)
 
 
+@_weights_and_lam
 def l2_grad(w, lam):
     """2 * lam * w: the gradient of l2_penalty."""
-    lam = _checks.non_negative("lam", lam)
-    w = _weights(w)
-    return (2.0 * lam * w).astype(w.dtype, copy=False)
+    return 2 * lam * w
 
 
+@_checks.validated(w=_checks.float_array, t=_checks.non_negative)
 def soft_threshold(w, t):
-    """sign(w) * max(|w| - t, 0): the proximal step of t*|w|; exactly 0 wherever |w| <= t."""
-    t = _checks.non_negative("t", t)
-    w = _weights(w)
-    out = np.abs(w) - w.dtype.type(t)
-    np.maximum(out, 0, out=out)
-    out *= np.sign(w)
-    out += 0.0  # turn -0.0 into +0.0 so zeros print as 0
-    return out
+    """sign(w) * max(|w| - t, 0): the proximal step of t*|w|, exactly 0 wherever |w| <= t.
+
+    w: any shape, its dtype kept (float32 stays float32); t >= 0. Never returns -0.0.
+    """
+    out = np.sign(w) * np.maximum(np.abs(w) - t, 0)  # shrink |w| by t, stop at 0
+    return out + 0.0  # -0.0 + 0.0 is 0.0: zeros print as 0, never as -0

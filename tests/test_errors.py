@@ -8,6 +8,11 @@ import regviz
 X, Y = np.ones((5, 2)), np.ones(5)
 
 
+def bn_args():
+    """Fresh gamma, beta, running_mean, running_var for 3 features (a training forward updates the last two)."""
+    return np.ones(3), np.zeros(3), np.zeros(3), np.ones(3)
+
+
 def fresh(layer, x):
     """A layer that has run forward on x once."""
     layer.forward(x)
@@ -58,6 +63,40 @@ CASES = [
     ("path lams<0", lambda: regviz.regularization_path(X, Y, "l1", [0.1, -1]), ValueError, ["lams", ">= 0", "-1"]),
     ("soft_threshold t<0", lambda: regviz.soft_threshold(np.ones(3), -1), ValueError, ["t", "-1", ">= 0"]),
     ("l1_penalty lam<0", lambda: regviz.l1_penalty(np.ones(3), -0.5), ValueError, ["lam", "-0.5"]),
+    # the reference functions: the same voice, from a decorator, before the whiteboard code runs
+    ("dropout_forward p>1", lambda: regviz.dropout_forward(np.ones(3), 1.5, 0), ValueError, ["p", "1.5", "[0, 1]"]),
+    ("dropout_forward rng=str", lambda: regviz.dropout_forward(np.ones(3), 0.5, "seed"), TypeError,
+     ["rng", "'seed'", "Generator"]),
+    ("dropout_backward mask shape", lambda: regviz.dropout_backward(np.ones(4), np.ones(3, bool), 0.5), ValueError,
+     ["dy", "mask", "(3,)", "(4,)"]),
+    ("dropout_backward mask=floats", lambda: regviz.dropout_backward(np.ones(3), np.ones(3), 0.5), TypeError,
+     ["mask", "bool array"]),
+    ("batchnorm_forward 3-D", lambda: regviz.batchnorm_forward(np.ones((2, 3, 4)), *bn_args()), ValueError,
+     ["x", "2-D (N, C)", "(2, 3, 4)"]),
+    ("batchnorm_forward gamma", lambda: regviz.batchnorm_forward(np.ones((2, 3)), np.ones(4), *bn_args()[1:]),
+     ValueError, ["gamma", "(3,)", "(4,)"]),
+    ("batchnorm_forward running list", lambda: regviz.batchnorm_forward(np.ones((2, 3)), *bn_args()[:2], [0, 0, 0],
+                                                                        bn_args()[3]), TypeError,
+     ["running_mean", "float numpy array", "in place", "[0, 0, 0]"]),
+    ("batchnorm_forward running ints", lambda: regviz.batchnorm_forward(np.ones((2, 3)), *bn_args()[:3],
+                                                                        np.ones(3, int)), TypeError,
+     ["running_var", "float", "int64"]),
+    ("batchnorm_forward batch of 1", lambda: regviz.batchnorm_forward(np.ones((1, 3)), *bn_args()), ValueError,
+     ["more than 1 value per channel", "(1, 3)"]),
+    ("batchnorm_forward momentum", lambda: regviz.batchnorm_forward(np.ones((2, 3)), *bn_args(), momentum=2),
+     ValueError, ["momentum", "2", "[0, 1]"]),
+    ("batchnorm_backward dy shape", lambda: regviz.batchnorm_backward(
+        np.ones((3, 3)), regviz.batchnorm_forward(np.arange(6.0).reshape(2, 3), *bn_args())[1]), ValueError,
+     ["dy", "(2, 3)", "(3, 3)"]),
+    ("layernorm_forward beta", lambda: regviz.layernorm_forward(np.ones((2, 3)), np.ones(3), np.ones(2)), ValueError,
+     ["beta", "(3,)", "(2,)"]),
+    ("layernorm_forward eps=0", lambda: regviz.layernorm_forward(np.ones((2, 3)), np.ones(3), np.ones(3), eps=0),
+     ValueError, ["eps", "0", "> 0"]),
+    ("lasso_step y shape", lambda: regviz.lasso_step(np.ones(2), X, np.ones(4), 0.1, 0.1), ValueError,
+     ["y", "X's rows", "(5,)", "(4,)"]),
+    ("lasso_step w shape", lambda: regviz.lasso_step(np.ones(3), X, Y, 0.1, 0.1), ValueError,
+     ["w", "X's columns", "(2,)", "(3,)"]),
+    ("ridge_step lr=0", lambda: regviz.ridge_step(np.ones(2), X, Y, 0.1, 0), ValueError, ["lr", "0", "> 0"]),
 ]
 
 
