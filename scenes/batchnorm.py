@@ -149,7 +149,7 @@ class BatchNormScene(RegvizScene):
         note = label("(divide by m: biased)", size=SMALL_SIZE, color=MUTED)
         stats = VGroup(mu, VGroup(var, note).arrange(RIGHT, buff=0.25)).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         stats.move_to([3.6, 2.0, 0])
-        rest = lead(self, "Batch norm works per feature: mean and variance run down a column, over the batch.", busy=2)
+        rest = lead(self, "Batch norm works per feature: mean and variance down a column.", busy=2)
         self.play(Create(box), FadeIn(axis))
         self.play(Write(stats))
         self.stats = stats
@@ -216,7 +216,7 @@ class BatchNormScene(RegvizScene):
         self.play(Write(rule))
         self.play(FadeIn(trap1), FadeIn(trap1b))
         self.wait(rest + 1.0)
-        lead(self, "Trap two: the stored variance is the unbiased one, unlike the one used to normalise.", busy=3)
+        lead(self, "Trap two: the stored variance is unbiased; the one that normalises is not.", busy=3)
         self.play(Write(var_rule))
         self.play(FadeIn(trap2))
 
@@ -255,7 +255,7 @@ class BatchNormScene(RegvizScene):
         counter = always_redraw(self.step_counter)
         self.play(FadeIn(VGroup(*self.axes)), FadeIn(targets))
         self.add(*curves, *readouts, counter)
-        self.say(f"Feature {COL + 1} over {STEPS} training steps: the running statistics settle near the data's.",
+        self.say(f"Feature {COL + 1} over {STEPS} training steps: the running statistics.",
                  wait=0.1)
         self.play(self.step.animate.set_value(STEPS), run_time=5, rate_func=linear)
         self.wait(1.0)
@@ -322,14 +322,14 @@ class BatchNormScene(RegvizScene):
             boxes.add(SurroundingRectangle(grid[row], color=TEXT, buff=0.1))
             names.add(label(name, size=SMALL_SIZE, color=MUTED).next_to(grid, UP, buff=0.25))
         train = self.output_row("train(): output of the boxed sample", d.train_a, d.train_b, -0.4, DROPPED, "≠")
-        rest = lead(self, "One sample in two batches. In train() each batch normalises it in its own way: two outputs.",
+        rest = lead(self, "One sample in two batches: in train() it gets two different outputs.",
                   busy=3)
         self.play(FadeIn(grids), FadeIn(names))
         self.play(Create(boxes))
         self.play(FadeIn(train))
         self.wait(rest)
         evals = self.output_row("eval(): running statistics", d.eval_a, d.eval_b, -1.7, KEPT, "=")
-        rest = lead(self, "In eval() the running statistics are fixed: same sample, same output, whatever the batch.",
+        rest = lead(self, "In eval() the running statistics are fixed: same sample, same output.",
                   busy=1)
         self.play(FadeIn(evals))
         self.wait(rest + 1.0)

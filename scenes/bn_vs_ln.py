@@ -128,7 +128,7 @@ class BNvsLNScene(RegvizScene):
             for j, m in enumerate(self.d.bn_mean)
         ])
         name = label("BatchNorm μ", size=SMALL_SIZE, color=BATCH).next_to(means, LEFT, buff=0.45)
-        rest = lead(self, "Batch norm averages down each column: one mean and variance per feature, over the batch.",
+        rest = lead(self, "Batch norm averages down each column: one mean per feature.",
                     busy=2)
         self.play(Create(boxes), run_time=1.2)
         self.play(FadeIn(means), FadeIn(name))
@@ -144,7 +144,7 @@ class BNvsLNScene(RegvizScene):
         ])
         name = label("LayerNorm μ", size=SMALL_SIZE, color=LAYER).next_to(means, UP, buff=0.35)
         name.align_to(means, LEFT)
-        rest = lead(self, "Layer norm averages along each row: one mean and variance per sample, over its features.",
+        rest = lead(self, "Layer norm averages along each row: one mean per sample.",
                     busy=2)
         self.play(Create(boxes), run_time=1.2)
         self.play(FadeIn(means), FadeIn(name))
@@ -167,7 +167,7 @@ class BNvsLNScene(RegvizScene):
         blocks = VGroup(bn_block, ln_block).arrange(DOWN, aligned_edge=LEFT, buff=0.5).next_to(caption, DOWN, buff=0.45)
         if blocks.width > 13.4:
             blocks.scale_to_fit_width(13.4)
-        rest = lead(self, "A batch of one: in training, batch norm has nothing to average over, and regviz, like PyTorch, refuses.",
+        rest = lead(self, "A batch of one: batch norm has nothing to average over in training.",
                     busy=2)
         self.play(FadeIn(sample), FadeIn(caption))
         self.play(FadeIn(bn_name), Write(error), run_time=1.5)
@@ -185,7 +185,7 @@ class BNvsLNScene(RegvizScene):
             label("• a sample's output must not depend on the other samples", size=SMALL_SIZE),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         VGroup(heading, reasons).arrange(DOWN, aligned_edge=LEFT, buff=0.5).move_to([0, 0.4, 0])
-        rest = lead(self, "Transformers favour layer norm: lengths vary, batches are small, samples should not mix.",
+        rest = lead(self, "Transformers use layer norm: lengths vary, batches are small.",
                     busy=2.5)
         self.play(FadeIn(heading))
         self.play(FadeIn(reasons, lag_ratio=0.4), run_time=1.5)
@@ -201,7 +201,7 @@ class BNvsLNScene(RegvizScene):
             names.add(label(name, size=SMALL_SIZE, color=MUTED).next_to(grid, UP, buff=0.2))
         bn_row = self.output_row("BatchNorm, training", d.bn_a, d.bn_b, -0.35, DROPPED, "≠", BATCH)
         ln_row = self.output_row("LayerNorm", d.ln_a, d.ln_b, -1.75, KEPT, "=", LAYER)
-        rest = lead(self, "The boxed sample sits in two batches. Batch norm in training gives it two outputs;",
+        rest = lead(self, "The boxed sample sits in two batches: batch norm gives two outputs;",
                     busy=3)
         self.play(FadeIn(grids), FadeIn(names))
         self.play(Create(boxes))
@@ -231,7 +231,7 @@ class BNvsLNScene(RegvizScene):
             rows.add(VGroup(cell(prop, xs[0], y, color=MUTED), cell(bn, xs[1], y), cell(ln, xs[2], y)))
         rule = Line([-6.0, -0.31, 0], [6.0, -0.31, 0], color=FAINT, stroke_width=2)
         VGroup(header, rule, rows).move_to([0, 0.35, 0])
-        rest = lead(self, "In short: batch norm normalises per feature over the batch, layer norm per sample.",
+        rest = lead(self, "In short: batch norm works per feature, layer norm per sample.",
                     busy=2.5)
         self.play(FadeIn(header), Create(rule))
         self.play(FadeIn(rows, lag_ratio=0.3), run_time=1.5)

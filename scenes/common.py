@@ -36,12 +36,25 @@ NUMBER_SIZE = 24
 CODE_SIZE = 20
 EDGE = 0.4  # margin to the frame edge
 
-WORDS_PER_SECOND = 2.6  # caption reading pace
+# --- captions: a subtitle track (the clip's .srt, muxed into the mp4/webm), never painted into the frame ---
+CAPTION_LINE = 42  # characters per line, at most two lines per cue (the broadcast subtitle norms)
+CAPTION_LINES = 2
+CHARS_PER_SECOND = 17  # reading pace: a cue stays on screen at least len(text) / 17 seconds
+WORDS_PER_SECOND = 2.6  # the title card's pace (a question read, not skimmed)
 
 
 def reading_time(text, minimum=1.5):
-    """Seconds a learner needs to read `text` on screen."""
-    return max(minimum, len(text.split()) / WORDS_PER_SECOND)
+    """Seconds a learner needs to read the caption `text`: at most 17 characters a second."""
+    return max(minimum, len(text) / CHARS_PER_SECOND)
+
+
+def cue(text):
+    """`text` as a subtitle cue: wrapped to at most two lines of at most 42 characters (ValueError if longer)."""
+    lines = textwrap.wrap(text, CAPTION_LINE)
+    if len(lines) > CAPTION_LINES or not lines:
+        raise ValueError(f"caption {text!r} needs {len(lines)} lines of {CAPTION_LINE} characters; at most "
+                         f"{CAPTION_LINES}: say less, or split it into two cues")
+    return "\n".join(lines)
 
 
 def lean(mobject):
@@ -74,7 +87,8 @@ def mono(text, size=CODE_SIZE, color=TEXT, **kwargs):
 
 
 class RegvizScene(Scene):
-    """Base scene: background, seed, a title at the top and captions (with subcaptions) at the bottom."""
+    """Base scene: background, seed, a title at the top, and captions as subtitle cues (Manim subcaptions,
+    which become the clip's .srt and its subtitle stream)."""
 
     seed = 0
     name = ""
@@ -113,36 +127,40 @@ class RegvizScene(Scene):
                 asked.scale_to_fit_width(config.frame_width - 2 * EDGE)
             group.add(asked.next_to(title, DOWN, buff=0.35))
         hold = reading_time(question or text, minimum=1.5)
-        self.play(FadeIn(group, shift=0.2 * UP), subcaption=question or text, subcaption_duration=1 + hold)
+        # the question as one or two cues (a cue holds two lines of 42 characters)
+        lines = textwrap.wrap(question or text, CAPTION_LINE)
+        chunks = [" ".join(lines[i : i + CAPTION_LINES]) for i in range(0, len(lines), CAPTION_LINES)]
+        offset = 0.0
+        for chunk in chunks:
+            share = (1 + hold) * len(chunk) / sum(map(len, chunks))
+            self.add_subcaption(cue(chunk), duration=share, offset=offset)
+            offset += share
+        self.play(FadeIn(group, shift=0.2 * UP))
         self.wait(hold)
         self.play(FadeOut(group[1:]), title.animate.scale(0.75).to_edge(UP, buff=EDGE))
         self.title = title
         return title
 
     def say(self, text, wait=None):
-        """Show a one- or two-line caption at the bottom (replacing the last) and hold it long enough to read."""
-        caption = label(text, size=SMALL_SIZE, color=TEXT)
-        if caption.width > config.frame_width - 2 * EDGE:
-            caption.scale_to_fit_width(config.frame_width - 2 * EDGE)
-        caption.to_edge(DOWN, buff=EDGE)
-        if self._caption is not None:  # the old line leaves before the new one comes: never two on top of each other
-            self.play(FadeOut(self._caption), run_time=0.25)
-        self.play(FadeIn(caption, shift=0.1 * UP), run_time=0.35, subcaption=text,
-                  subcaption_duration=0.35 + reading_time(text))
-        self._caption = caption
-        wait = reading_time(text) if wait is None else wait
+        """Start the caption `text` now, as a subtitle cue (two lines of at most 42 characters) that stays for
+        its reading time; nothing is drawn into the frame. The animations that follow play under it: pass
+        wait=0 and play them (the picture should move while a caption explains it). wait=None holds the
+        picture still for the whole reading time. Returns the reading time."""
+        seconds = reading_time(text)
+        self.add_subcaption(cue(text), duration=seconds)
+        self._caption = text
+        wait = seconds if wait is None else wait
         if wait > 0:  # Manim refuses a wait of 0 s
             self.wait(wait)
-        return caption
+        return seconds
 
     def clear_caption(self):
-        if self._caption is not None:
-            self.play(FadeOut(self._caption), run_time=0.4)
-            self._caption = None
+        """Nothing left to clear: captions are a subtitle track, timed by their cues."""
+        self._caption = None
 
     def clear_stage(self):
         """Fade out everything but the title and the caption: the next part of the clip starts clean."""
-        keep = {self.title, self._caption}
+        keep = {self.title}
         self.play(FadeOut(VGroup(*[m for m in self.mobjects if m not in keep and isinstance(m, VMobject)])))
 
 

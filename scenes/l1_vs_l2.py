@@ -439,7 +439,7 @@ class L1vsL2Scene(RegvizScene):
     def sweep_lambda(self):
         first, last = self.d.one_zero  # the grid descends in lambda
         lo, hi = self.d.geo_lams[last], self.d.geo_lams[first]
-        self.say(f"Not luck: for every λ from {lo:.2f} to {hi:.2f} the lasso keeps w{self.d.zero_axis + 1} exactly 0.",
+        self.say(f"For every λ from {lo:.2f} to {hi:.2f}, lasso keeps w{self.d.zero_axis + 1} exactly 0.",
                  wait=0.1)
         self.play(self.lam_index.animate.set_value(0), run_time=1.7, rate_func=smooth)
         self.play(self.lam_index.animate.set_value(self.d.sweep_low), run_time=2.7, rate_func=smooth)
@@ -517,7 +517,7 @@ class L1vsL2Scene(RegvizScene):
         )
         marks = VGroup(redraw(self.path_step, self.path_marks_l1), redraw(self.path_step, self.path_marks_l2))
         self.add(marks)
-        self.say(f"{d} features, {int(np.count_nonzero(self.d.w_true))} truly useful. Sweep λ from small to large.",
+        self.say(f"{d} features, {int(np.count_nonzero(self.d.w_true))} truly useful. Sweep λ small to large.",
                  wait=0.1)
         self.add(curves, marks)  # the marks (zero dots, counters) stay in front of the growing curves
         self.play(
@@ -527,8 +527,8 @@ class L1vsL2Scene(RegvizScene):
             rate_func=linear,
         )
         marks.clear_updaters()
-        self.say("Lasso weights hit exactly 0 one by one (dots); past the largest useful λ all are 0.")
-        self.say(f"Ridge never hits 0: at the largest λ the smallest |weight| is still {self.d.ridge_min_abs:.2g}.")
+        self.say("Lasso weights hit exactly 0 one by one (dots); at large λ all are 0.")
+        self.say(f"Ridge shrinks but never hits 0: smallest |weight| {self.d.ridge_min_abs:.2g}.")
         self.play(FadeOut(VGroup(frame1, frame2, head1, head2, curves, marks)))
 
     # ------------------------------------------------------------------ (d) when to use which
@@ -565,5 +565,5 @@ class L1vsL2Scene(RegvizScene):
             FadeIn(l1_card, shift=0.1 * UP),
             run_time=1.0,
         )
-        self.say("Default to L2. Use L1 when you want feature selection: its prox step gives exact zeros.")
+        self.say("Default to L2. Use L1 to select features: its prox step makes zeros.")
         self.wait(1.5)  # the summary stays up: the clip's last frame is the answer
