@@ -9,11 +9,12 @@ row times forward, backward and forward+backward of
     torch  the torch.nn layer at the same thread count, autograd with a given upstream gradient
            (forward builds the graph, as training does; backward is timed alone on a fresh graph;
            .grad is cleared before each timed run, so backward never pays for adding into an old one)
-    naive  the textbook NumPy code (np.random.rand mask; CS231n-style batchnorm / layernorm)
+    naive  the textbook NumPy code: regviz's reference functions (dropout_forward/backward,
+           batchnorm_ and layernorm_forward/backward), which the layers' kernels are proved equal to
     copy   np.copyto of an array of x's size into a preallocated one: the memory-bandwidth floor
            (two copies for forward+backward, which writes two arrays of x's size)
 and fit() on a seeded 2000 x 200 lasso at lam = 0.1 * lam_max, with its distance to the optimum of a
-very long run; its naive column is textbook ISTA on X itself, run to the same distance.
+very long run; its naive column is textbook ISTA on X itself (regviz.lasso_step), run to the same distance.
 Prints the machine and the table, and writes the table as markdown to bench/results.md.
 """
 import argparse
@@ -70,47 +71,14 @@ def median_ms(fn, repeats, setup=None):
     return medians_ms({"fn": (fn, setup)}, repeats)["fn"]
 
 
-# --- the textbook NumPy versions -------------------------------------------------------------------
-
-def naive_dropout_forward(x, p):
-    mask = np.random.rand(*x.shape) > p
-    return x * mask / (1 - p), mask
-
-
-def naive_dropout_backward(dy, mask, p):
-    return dy * mask / (1 - p)
-
-
-def naive_norm_forward(x, gamma, beta, axis):
-    """CS231n's batchnorm_forward (axis 0), or its layernorm (axis 1)."""
-    mu = x.mean(axis=axis, keepdims=True)
-    xmu = x - mu
-    var = (xmu**2).mean(axis=axis, keepdims=True)
-    ivar = 1.0 / np.sqrt(var + EPS)
-    xhat = xmu * ivar
-    return gamma * xhat + beta, (xhat, ivar)
-
-
-def naive_norm_backward(dy, cache, gamma, axis):
-    """CS231n's batchnorm_backward_alt (axis 0), or the layernorm one (axis 1)."""
-    xhat, ivar = cache
-    m = dy.shape[axis]
-    dgamma = (dy * xhat).sum(axis=0)
-    dbeta = dy.sum(axis=0)
-    dxhat = dy * gamma
-    dx = ivar / m * (m * dxhat - dxhat.sum(axis=axis, keepdims=True)
-                     - xhat * (dxhat * xhat).sum(axis=axis, keepdims=True))
-    return dx, dgamma, dbeta
-
+# --- the textbook version: regviz's reference functions -------------------------------------------
 
 def naive_lasso(X, y, lam, w_star, tol, max_steps=200_000):
-    """Textbook ISTA on X itself until max|w - w*| <= tol; returns the steps taken."""
-    n = X.shape[0]
-    t = n / np.linalg.norm(X, 2) ** 2
+    """Textbook ISTA on X itself (regviz.lasso_step, lr = 1/L) until max|w - w*| <= tol; the steps taken."""
+    lr = X.shape[0] / np.linalg.norm(X, 2) ** 2
     w = np.zeros(X.shape[1])
     for step in range(1, max_steps + 1):
-        z = w - t * (X.T @ (X @ w - y)) / n
-        w = np.sign(z) * np.maximum(np.abs(z) - t * lam, 0)
+        w = regviz.lasso_step(w, X, y, lam, lr)
         if np.max(np.abs(w - w_star)) <= tol:
             return step
     return max_steps
@@ -124,7 +92,6 @@ def layer_rows(name, x, dy, repeats):
     gamma, beta = np.ones(c, x.dtype), np.zeros(c, x.dtype)
     ours = {"Dropout": lambda: regviz.Dropout(P, rng=0), "BatchNorm": lambda: regviz.BatchNorm(c),
             "LayerNorm": lambda: regviz.LayerNorm(c)}[name]()
-    axis = 1 if name == "LayerNorm" else 0
 
     def our_forward():
         return ours.forward(x)
@@ -136,13 +103,17 @@ def layer_rows(name, x, dy, repeats):
         ours.forward(x)
         return ours.backward(dy)
 
-    if name == "Dropout":
-        np.random.seed(0)
-        naive_fwd = lambda: naive_dropout_forward(x, P)  # noqa: E731
-        naive_bwd = lambda cache: naive_dropout_backward(dy, cache[1], P)  # noqa: E731
-    else:
-        naive_fwd = lambda: naive_norm_forward(x, gamma, beta, axis)  # noqa: E731
-        naive_bwd = lambda cache: naive_norm_backward(dy, cache[1], gamma, axis)  # noqa: E731
+    rng, running = np.random.default_rng(0), (np.zeros(c), np.ones(c))
+    naive_fwd = {  # the reference functions: (y, cache) -> backward(dy, cache)
+        "Dropout": lambda: regviz.dropout_forward(x, P, rng),
+        "BatchNorm": lambda: regviz.batchnorm_forward(x, gamma, beta, *running, eps=EPS),
+        "LayerNorm": lambda: regviz.layernorm_forward(x, gamma, beta, eps=EPS),
+    }[name]
+    naive_bwd = {
+        "Dropout": lambda out: regviz.dropout_backward(dy, out[1], P),
+        "BatchNorm": lambda out: regviz.batchnorm_backward(dy, out[1]),
+        "LayerNorm": lambda out: regviz.layernorm_backward(dy, out[1]),
+    }[name]
 
     def naive_both():
         return naive_bwd(naive_fwd())
@@ -225,7 +196,7 @@ def machine():
         f"CPU: {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, numpy {np.__version__}, "
         f"torch {torch.__version__ if torch else 'not installed'}",
         f"threads: torch {torch.get_num_threads() if torch else 'n/a'}; regviz BatchNorm/LayerNorm "
-        f"{regviz.norm.THREADS} (regviz.norm.THREADS); Dropout 1; "
+        f"{regviz._kernels.THREADS} (regviz._kernels.THREADS); Dropout 1; "
         f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}",
     ]
     env = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_", "MKL_", "GOTO"))}
@@ -262,7 +233,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 15)
     shape = (1024, 1024) if args.quick else (8192, 1024)
-    threads = regviz.norm.THREADS  # the cores this process may run on
+    threads = regviz._kernels.THREADS  # the cores this process may run on
     if torch is not None:
         torch.set_num_threads(threads)  # equal threads: torch's kernels and regviz's norm blocks
     info = machine()
@@ -285,7 +256,7 @@ def main(argv=None):
              "behind for the next, reach every column alike); times in ms")
     notes = [
         f"fit: lasso at lam = 0.1 lam_max, default tol; max |w - w*| = {distance:.1e} against a 100000-step run; "
-        f"naive = textbook ISTA on X, {naive_steps} steps to 1e-6 of w*.",
+        f"naive = textbook ISTA on X (regviz.lasso_step), {naive_steps} steps to 1e-6 of w*.",
         "copy: np.copyto into a preallocated array of x's size (two copies for forward+backward).",
     ]
     lines = ["# regviz benchmarks", "", *[f"- {line}" for line in info], "", title, "", *table(rows), "",
