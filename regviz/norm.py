@@ -13,11 +13,12 @@ traps: the textbook snippet writes 0.9*running + 0.1*batch (CS231n and numpy-ml 
 momentum, PyTorch calls 0.1 the momentum) and feeds it the biased variance. In eval mode the running
 statistics replace the batch's, so a sample's output no longer depends on the rest of the batch.
 
-Backward through the batch statistics (m values per statistic, xhat and inv_std cached by forward):
-    dxhat = dy * gamma
-    dx    = inv_std * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))       (means over the m values)
+Backward through the batch statistics (m values per statistic, xhat and std = sqrt(var + eps) cached
+by forward). With d mean / dx_i = 1/m and d std / dx_i = (x_i - mean) / (m * std) = xhat_i / m,
+    d xhat_j / d x_i = (delta_ij - 1/m - xhat_i * xhat_j / m) / std,   so with dxhat = dy * gamma:
+    dx    = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / std         (means over the m values)
 The two mean terms are the gradient flowing through `mean` and `var`; dropping them gives the naive
-(wrong) gradient dy * gamma * inv_std, which is right only in eval mode, where mean and var are constants.
+(wrong) gradient dy * gamma / std, which is right only in eval mode, where mean and var are constants.
     dgamma = sum(dy * xhat), dbeta = sum(dy), summed over every axis except the parameters' own.
 
 batchnorm_forward/backward and layernorm_forward/backward are the reference: these formulas as
