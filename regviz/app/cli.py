@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from regviz import __version__
+from .practice import NAMES as PRACTICE_NAMES
 from .render import FORMATS, QUALITIES, default_cache_dir, default_jobs, render_many
 from .syllabus import QUESTIONS, SCENE_NAMES
 
@@ -136,4 +137,25 @@ def page(out_dir):
     from .page import build_page
 
     path = build_page(out_dir)
+    click.echo(path)
+
+
+@main.command()
+@click.argument("name", required=False, type=click.Choice(PRACTICE_NAMES))
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("practice"),
+              show_default=True, help="Folder for the starter file.")
+def practice(name, folder):
+    """Write a starter file FOLDER/NAME.py to implement yourself (never overwrites); no NAME lists them."""
+    from .practice import EXERCISES, write_starter
+
+    if name is None:
+        for e in EXERCISES:
+            click.echo(f"{e.name:<10} {e.question:<8} {e.summary}")
+        click.echo("\nregviz practice NAME writes practice/NAME.py; regviz check practice/NAME.py grades it.")
+        return
+    path, written = write_starter(name, folder)
+    if written:
+        click.echo(f"Fill in the bodies, then run: regviz check {path}")
+    else:
+        click.echo(f"{path} exists already: kept as it is (delete it for a fresh starter). Grade it: regviz check {path}")
     click.echo(path)
