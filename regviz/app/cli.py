@@ -42,8 +42,11 @@ def list_scenes():
                    "clip has its plays drawn in parallel (the same frames) [default: the number of CPUs].")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for Manim's own media tree [default: ~/.cache/regviz].")
+@click.option("--burn-captions", is_flag=True, default=False,
+              help="Draw the captions into the picture, for players without subtitle support [default: a subtitle "
+                   "track, shown by default; gif always burns them in].")
 @click.option("--preview/--no-preview", default=False, help="Open each clip when it is done.")
-def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, preview):
+def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, burn_captions, preview):
     """Render clips NAMES (or `all`) to OUT/NAME.FORMAT."""
     names = list(SCENE_NAMES) if "all" in names else list(dict.fromkeys(names))
     cache_dir = cache_dir or default_cache_dir()
@@ -63,7 +66,7 @@ def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, preview):
     progress = sys.stderr.isatty()  # Manim's progress bars in a terminal; plain lines in logs
     for name, result, error in render_many(
         names, jobs=jobs, on_start=started, quality=quality, fmt=fmt, seed=seed, out_dir=out_dir, cache_dir=cache_dir,
-        progress=progress,
+        progress=progress, burn_captions=burn_captions,
     ):
         if error:
             failures.append((name, error))

@@ -65,6 +65,23 @@ def _publish(src, dest):
         shutil.copyfile(src, tmp)
 
 
+def _publish_with_captions(produced, dest, cues, fmt, burn=False):
+    """Publish the clip and its captions together or not at all: the clip with its subtitle stream (or the
+    captions burned in) and the .srt beside it are both written under temporary names first, then renamed
+    into place one right after the other; a failure before that leaves both previous files as they were.
+    Returns the .srt's path (None when the scene has no captions: the clip alone is published)."""
+    if cues is None:
+        _publish(produced, dest)
+        return None
+    from .captions import attach
+
+    srt = dest.with_suffix(".srt")
+    with atomic_path(srt) as srt_tmp, atomic_path(dest) as clip_tmp:  # the clip is renamed first, then the .srt
+        shutil.copyfile(cues, srt_tmp)
+        attach(produced, cues, clip_tmp, fmt, burn=burn)
+    return srt
+
+
 def _tidy_captions(path):
     """End each caption when the next begins (a caption shown longer than its reading time stays on
     screen while the next animation plays, but must not overlap the next cue); returns the tidied file."""
@@ -136,9 +153,12 @@ def _build_scene(scene_class, seed, settings, name, **kwargs):
 
 def render_scene(
     name, quality="medium", fmt="mp4", seed=None, out_dir=Path("renders"), cache_dir=None, progress=True, overrides=None,
-    jobs=1,
+    jobs=1, burn_captions=False,
 ):
     """Render one scene to out_dir/NAME.FMT (+ NAME.srt captions) atomically; returns a RenderResult.
+
+    The captions are the clip's default subtitle track (mp4, webm); burn_captions (and gif, always) draws
+    them into the picture instead (regviz/app/captions.py).
 
     overrides: extra Manim config (the tests use a tiny resolution and frame rate).
     jobs: CPUs for this clip. Above 1 its plays are drawn by forked processes, up to two per job at once
@@ -170,11 +190,8 @@ def render_scene(
         if not produced.is_file():
             raise RuntimeError(f"Manim reported {produced} but wrote no such file")
         dest = out_dir / f"{name}.{fmt}"
-        srt = None
-        if captions is not None and Path(captions).is_file():
-            srt = out_dir / f"{name}.srt"
-            _publish(_tidy_captions(Path(captions)), srt)
-        _publish(produced, dest)
+        cues = _tidy_captions(Path(captions)) if captions is not None and Path(captions).is_file() else None
+        srt = _publish_with_captions(produced, dest, cues, fmt, burn=burn_captions)
     duration = 0.0 if fmt == "png" else clip_duration(dest)
     return RenderResult(name, dest, srt, duration, time.perf_counter() - start)
 
