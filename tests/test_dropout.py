@@ -1,4 +1,9 @@
-"""Q2 + Q5: inverted dropout keeps the expectation, and backward reuses the forward's mask."""
+"""Q2 + Q5: inverted dropout keeps the expectation, and backward reuses the forward's mask.
+
+The claims are relations every correct dropout obeys whatever its random draws, so they grade regviz's
+layer, the reference functions and (under `regviz check`) a learner's Dropout alike: see
+implementations.py. A unit whose output is 0 for a non-zero input was dropped; the others were kept.
+"""
 import warnings
 
 import numpy as np
@@ -8,18 +13,28 @@ from hypothesis import given
 import regviz
 from regviz._kernels import keep_mask
 
+from .implementations import first, implementations, words
 from .strategies import activations, probabilities, seeds
+
+DROPOUTS = implementations("dropout")
 
 
 @pytest.mark.claim("Q2", "Inverted dropout keeps the expectation: the mean of forward(x) over many seeds tends to x")
+@pytest.mark.parametrize("impl", DROPOUTS)
 @given(x=activations(max_dims=2, max_side=4), p=probabilities(0.9), seed=seeds)
-def test_dropout_preserves_expectation(x, p, seed):
+def test_dropout_preserves_expectation(impl, x, p, seed):
     k = 400
-    runs = np.stack([regviz.Dropout(p, rng=seed + i).forward(x) for i in range(k)])
+    layer = impl.dropout(p, seed)  # each forward draws a new mask from the seeded stream
+    runs = np.stack([layer.forward(x) for _ in range(k)])
     # Each output is x/(1-p) with probability 1-p, else 0: mean x, variance x^2 * p / (1-p).
     # The mean of k independent runs is within 6 standard errors with probability 1 - 2e-9 per element.
     std_err = np.abs(x) * np.sqrt(p / (1 - p) / k)
-    assert np.all(np.abs(runs.mean(axis=0) - x) <= 6 * std_err + 1e-12)
+    mean = runs.mean(axis=0)
+    off = ~(np.abs(mean - x) <= 6 * std_err + 1e-12)
+    assert not off.any(), (
+        f"with x = {words(x)} and p = {words(p)}, the mean of {k} training forwards is {words(mean)}, "
+        f"not x: unit {first(off)} averages {words(mean[off][0])} instead of {words(x[off][0])}"
+    )
 
 
 def test_dropout_drop_rate_matches_p():
@@ -32,35 +47,72 @@ def test_dropout_drop_rate_matches_p():
 
 
 @pytest.mark.claim("Q5", "Dropout backward uses the forward's mask and the same 1/(1-p) scale")
+@pytest.mark.parametrize("impl", DROPOUTS)
 @given(x=activations(), p=probabilities(0.95), seed=seeds)
-def test_dropout_backward_uses_forward_mask(x, p, seed):
-    layer = regviz.Dropout(p, rng=seed)
+def test_dropout_backward_uses_forward_mask(impl, x, p, seed):
+    layer = impl.dropout(p, seed)
     y = layer.forward(x)
     dy = np.random.default_rng(seed).standard_normal(x.shape)
     dx = layer.backward(dy)
     scale = 1 / (1 - p)
-    assert layer.mask.shape == x.shape and layer.mask.dtype == bool
-    np.testing.assert_array_equal(dx == 0, ~layer.mask | (dy == 0))  # gradient only through kept units
-    np.testing.assert_array_equal(y == 0, ~layer.mask | (x == 0))  # the same units as forward
-    np.testing.assert_allclose(dx[layer.mask], dy[layer.mask] * scale, rtol=1e-12)
-    np.testing.assert_allclose(y[layer.mask], x[layer.mask] * scale, rtol=1e-12)
+    case = f"with x = {words(x)}, p = {words(p)} and dy = {words(dy)}"
+    dropped, kept = (y == 0) & (x != 0), y != 0  # forward's mask, as its output shows it
+    leak = dropped & (dx != 0)
+    assert not leak.any(), (
+        f"{case}, your backward sent gradient {words(dx[leak][0])} to unit {first(leak)}, which forward "
+        "dropped: a new mask in backward?"
+    )
+    bad_y = kept & ~np.isclose(y, x * scale, rtol=1e-12, atol=0)
+    assert not bad_y.any(), (
+        f"{case}, forward kept unit {first(bad_y)} as {words(y[bad_y][0])}; x/(1-p) is "
+        f"{words((x * scale)[bad_y][0])}"
+    )
+    bad_dx = kept & ~np.isclose(dx, dy * scale, rtol=1e-12, atol=0)
+    assert not bad_dx.any(), (
+        f"{case}, your backward gave kept unit {first(bad_dx)} the gradient {words(dx[bad_dx][0])}; "
+        f"dy/(1-p) is {words((dy * scale)[bad_dx][0])}: the same 1/(1-p) scale as forward?"
+    )
+    # where x = 0 forward's output is 0 whether the unit was kept or not: dx is 0 or dy/(1-p)
+    odd = (x == 0) & ~((dx == 0) | np.isclose(dx, dy * scale, rtol=1e-12, atol=0))
+    assert not odd.any(), f"{case}, your backward gave unit {first(odd)} the gradient {words(dx[odd][0])}"
+    mask = getattr(layer, "mask", None)  # regviz's layer and the reference keep theirs: check it too
+    if mask is not None:
+        assert mask.shape == x.shape and mask.dtype == bool
+        np.testing.assert_array_equal(dx == 0, ~mask | (dy == 0))  # gradient only through kept units
+        np.testing.assert_array_equal(y == 0, ~mask | (x == 0))  # the same units as forward
 
 
 @pytest.mark.claim("Q2", "At inference (eval) and with p = 0, dropout is the identity in forward and backward")
+@pytest.mark.parametrize("impl", DROPOUTS)
 @given(x=activations(), p=probabilities(), seed=seeds)
-def test_dropout_eval_and_p0_are_identity(x, p, seed):
-    layer = regviz.Dropout(p, rng=seed).eval()
-    np.testing.assert_array_equal(layer.forward(x), x)
-    np.testing.assert_array_equal(layer.backward(x), x)
-    layer = regviz.Dropout(0.0, rng=seed)
-    np.testing.assert_array_equal(layer.forward(x), x)
-    np.testing.assert_array_equal(layer.backward(x), x)
+def test_dropout_eval_and_p0_are_identity(impl, x, p, seed):
+    for case, layer in ((f"in eval mode with p = {words(p)}", impl.dropout(p, seed).eval()),
+                        ("in training with p = 0", impl.dropout(0.0, seed))):
+        y = layer.forward(x)
+        assert np.array_equal(y, x), f"{case}, forward(x) for x = {words(x)} gave {words(y)}, not x"
+        dx = layer.backward(x)
+        assert np.array_equal(dx, x), f"{case}, backward(dy) for dy = {words(x)} gave {words(dx)}, not dy"
 
 
 @pytest.mark.claim("Q2", "The same seed draws the same mask")
+@pytest.mark.parametrize("impl", DROPOUTS)
 @given(x=activations(), p=probabilities(), seed=seeds)
-def test_dropout_same_seed_same_mask(x, p, seed):
-    a, b = regviz.Dropout(p, rng=seed), regviz.Dropout(p, rng=np.random.default_rng(seed))
+def test_dropout_same_seed_same_mask(impl, x, p, seed):
+    if not impl.seedable:
+        pytest.skip("your Dropout draws from a Generator the checker cannot seed: accept an `rng` argument "
+                    "or draw from np.random to have this graded")
+    a = impl.dropout(p, seed)
+    ya = a.forward(x)
+    b = impl.dropout(p, seed)
+    yb = b.forward(x)
+    assert np.array_equal(ya, yb, equal_nan=True), f"with x = {words(x)} and p = {words(p)}, one seed gave {words(ya)} and {words(yb)}"
+    if getattr(a, "mask", None) is not None:
+        np.testing.assert_array_equal(a.mask, b.mask)
+
+
+def test_dropout_seed_or_generator_draw_the_same_mask():
+    x = np.ones((5, 7))
+    a, b = regviz.Dropout(0.3, rng=11), regviz.Dropout(0.3, rng=np.random.default_rng(11))
     np.testing.assert_array_equal(a.forward(x), b.forward(x))
     np.testing.assert_array_equal(a.mask, b.mask)
 
@@ -99,12 +151,21 @@ def test_dropout_leaves_its_input_alone(x, p, seed):
 
 
 @pytest.mark.claim("Q5", "Dropout's backward equals the numerical gradient")
+@pytest.mark.parametrize("impl", DROPOUTS)
 @given(x=activations(max_side=4), p=probabilities(0.9), seed=seeds)
-def test_dropout_backward_matches_numerical_gradient(x, p, seed):
+def test_dropout_backward_matches_numerical_gradient(impl, x, p, seed):
+    if not impl.seedable:
+        pytest.skip("your Dropout draws from a Generator the checker cannot seed, so its forward cannot be "
+                    "replayed with the same mask: accept an `rng` argument or draw from np.random")
     dy = np.random.default_rng(seed).standard_normal(x.shape)
-    layer = regviz.Dropout(p, rng=seed)
+    layer = impl.dropout(p, seed)
     layer.forward(x)
+    dx = layer.backward(dy)
     # a fresh layer with the same seed draws the same mask, so f is the map forward applied
-    f = lambda z: regviz.Dropout(p, rng=seed).forward(z)  # noqa: E731
+    f = lambda z: impl.dropout(p, seed).forward(z)  # noqa: E731
     # the map is linear, so central differences are exact up to rounding (1e-10 relative in float64)
-    assert regviz.gradcheck(f, x, layer.backward(dy), dy=dy, rtol=1e-6, atol=1e-8)
+    try:
+        regviz.gradcheck(f, x, dx, dy=dy, rtol=1e-6, atol=1e-8)
+    except regviz.GradcheckError as error:
+        raise AssertionError(f"with x = {words(x)}, p = {words(p)} and dy = {words(dy)}, backward's dx = "
+                             f"{words(dx)} is not the numerical gradient ({error})") from None

@@ -162,3 +162,28 @@ def practice(name, folder):
     else:
         click.echo(f"{path} exists already: kept as it is (delete it for a fresh starter). Grade it: regviz check {path}")
     click.echo(path)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--exercise", type=click.Choice(PRACTICE_NAMES), default=None,
+              help="Which exercise FILE answers [default: inferred from the names it defines].")
+@click.option("--convention", type=click.Choice(["pytorch", "cs231n"]), default="pytorch", show_default=True,
+              help="pytorch: p drops, unbiased running_var; cs231n: p keeps, biased running_var.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds the checker gives your code before it stops it.")
+def check(file, exercise, convention, timeout):
+    """Grade your FILE (from `regviz practice`) with the claim properties; exit 0 when every claim holds."""
+    from .check import CheckError, check as run_check, render
+
+    click.echo(f"Grading {file} in a separate process (at most {timeout:g} s)...")
+    try:
+        report = run_check(file, exercise=exercise, convention=convention, timeout=timeout)
+    except CheckError as error:  # nothing to grade (syntax error, no exercise): exit 2, the learner's line shown
+        failure = click.ClickException(str(error))
+        failure.exit_code = 2
+        raise failure from None
+    for line in render(report, color=click.style):
+        click.echo(line)
+    if not report.passed:
+        raise click.ClickException(report.problem.splitlines()[0] if report.problem else "some claims do not hold")
