@@ -75,6 +75,8 @@ class Dropout:
     Bernoulli(1 - p)) mask from the one dropout_forward draws.
     """
 
+    PARAMS = ()  # nothing learned
+
     def __init__(self, p=0.5, rng=None):
         self.p = _checks.probability("p", p)
         self.rng = _checks.rng("rng", rng)

@@ -143,6 +143,8 @@ def layernorm_backward(dy, cache):
 class _Norm:
     """The part BatchNorm and LayerNorm share: parameters, modes, and the forward -> backward cache."""
 
+    PARAMS = ("gamma", "beta")  # learned; backward stores their gradients as dgamma, dbeta
+
     def __init__(self, shape, eps):
         self.eps = _checks.positive("eps", eps)
         self.gamma = np.ones(shape)

@@ -16,7 +16,7 @@ def test_verify_reports_every_claim_of_a_question(tmp_path):
     proc = regviz("verify", "--question", "Q5", "--json", str(out))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     doc = json.loads(out.read_text())
-    expected = {text for q, text, _ in declared_claims() if q == "Q5"}
+    expected = {text for q, text, _, _ in declared_claims() if q == "Q5"}
     assert {c["claim"] for c in doc["claims"]} == expected and len(expected) >= 2
     assert doc["passed"] and all(c["passed"] and c["examples"] >= 1 for c in doc["claims"])
     assert any(c["examples"] >= 50 for c in doc["claims"])  # Hypothesis' examples, counted
@@ -57,9 +57,10 @@ def test_a_failing_claim_exits_1_with_its_falsifying_example(tmp_path):
 
 def test_every_question_has_claims_and_the_readme_lists_them():
     claims = declared_claims()
-    assert {q for q, _, _ in claims} == {"Q1", "Q2", "Q3", "Q4", "Q5"}
+    assert {q for q, _, _, _ in claims} == {"Q1", "Q2", "Q3", "Q4", "Q5"}
+    assert {kind for _, _, _, kind in claims} == {"proved", "demonstrated"}
     from pathlib import Path
 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
-    for _, text, test in claims:
-        assert test.split("::")[1] in readme, f"README's claims table lacks {test}"
+    for _, text, test, kind in claims:
+        assert f"| {kind} | `{test}` |" in readme, f"README's claims table lacks {test} ({kind})"

@@ -21,7 +21,8 @@ TESTS_DIR = ROOT / "tests"
 
 
 def declared_claims(tests_dir=TESTS_DIR):
-    """Every `@pytest.mark.claim(question, text)` in tests/test_*.py, read statically: [(q, text, test)]."""
+    """Every `@pytest.mark.claim(question, text, kind=...)` in tests/test_*.py, read statically:
+    [(q, text, test, kind)], kind "proved" (the default) or "demonstrated"."""
     claims = []
     for path in sorted(Path(tests_dir).glob("test_*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -30,7 +31,8 @@ def declared_claims(tests_dir=TESTS_DIR):
             for deco in node.decorator_list:
                 if (isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr == "claim"
                         and len(deco.args) >= 2 and all(isinstance(a, ast.Constant) for a in deco.args[:2])):
-                    claims.append((deco.args[0].value, deco.args[1].value, f"{path.name}::{node.name}"))
+                    kind = next((k.value.value for k in deco.keywords if k.arg == "kind"), "proved")
+                    claims.append((deco.args[0].value, deco.args[1].value, f"{path.name}::{node.name}", kind))
     return claims
 
 
@@ -108,9 +110,9 @@ def build_page(out_dir=Path("renders"), verify_json=None):
     sections, declared = [], declared_claims()
     for q in QUESTIONS:
         claims = []
-        for question, text, test in declared:
+        for question, text, test, kind in declared:
             if question == q.id:
-                claims.append({"text": text, "test": test, "result": results.get((question, text))})
+                claims.append({"text": text, "test": test, "kind": kind, "result": results.get((question, text))})
         sections.append({"q": q, "clip": _clip(out_dir, q.scene), "code": code_listing(q.code), "claims": claims})
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("regviz.app", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True

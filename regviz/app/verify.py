@@ -23,6 +23,9 @@ from .render import ROOT
 TESTS_DIR = ROOT / "tests"
 
 
+KINDS = ("proved", "demonstrated")
+
+
 @dataclass
 class Claim:
     question: str
@@ -32,6 +35,8 @@ class Claim:
     examples: int = 0  # Hypothesis examples tried (plain tests count 1 per case)
     seconds: float = 0.0
     failure: str = ""  # the falsifying example and assertion, when it failed
+    kind: str = "proved"  # proved: holds for every input Hypothesis tried; demonstrated: a seeded experiment
+    evidence: list = field(default_factory=list)  # what a demonstrated claim's tests recorded (seeds held, numbers)
 
 
 class _ClaimCollector:
@@ -54,7 +59,10 @@ class _ClaimCollector:
             if marker is None:
                 continue
             key = tuple(marker.args[:2])
-            self.claims.setdefault(key, Claim(*key)).tests.append(item.nodeid)
+            kind = marker.kwargs.get("kind", "proved")
+            if kind not in KINDS:
+                raise ValueError(f"{item.nodeid}: claim kind must be one of {', '.join(KINDS)}, got {kind!r}")
+            self.claims.setdefault(key, Claim(*key, kind=kind)).tests.append(item.nodeid)
             self._pending.setdefault(key, set()).add(item.nodeid)
             self._claim_of[item.nodeid] = key
 
@@ -74,6 +82,8 @@ class _ClaimCollector:
             return
         claim = self.claims[key]
         claim.seconds += report.duration
+        if report.when == "call":  # every phase's report carries the properties: count them once
+            claim.evidence += [value for name, value in report.user_properties if name == "evidence"]
         if report.failed:
             claim.passed = False
             claim.failure += f"{report.nodeid}\n{report.longreprtext}\n"
