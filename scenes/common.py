@@ -34,6 +34,8 @@ BODY_SIZE = 28
 SMALL_SIZE = 22
 NUMBER_SIZE = 24
 CODE_SIZE = 20
+FORMULA_SIZE = 34  # MathTex formulas (penalties, constraints)
+SYMBOL_SIZE = 28  # MathTex symbols that label axes and shapes (w_1, \lambda)
 EDGE = 0.4  # margin to the frame edge
 
 # --- captions: a subtitle track (the clip's .srt, muxed into the mp4/webm), never painted into the frame ---

@@ -1,21 +1,24 @@
-"""Q1: L1 vs L2 - constant pull vs fading pull, diamond corners vs circle, lasso zeros on the path.
+"""Q1: L1 vs L2 - constant pull vs fading pull, diamond corners vs circle, exact zeros vs small weights.
 
-Storyboard: (a) the two penalties and their gradients; (b) two weights: the loss ellipses of a seeded
-least-squares problem meet the L1 diamond at a corner (one weight exactly 0) and the L2 circle off
-the axes, while lambda shrinks and grows; (c) the regularization path on eight features: lasso
-coefficients reach exactly 0 one by one, ridge ones only shrink; (d) when to use which.
+Storyboard: (a) the two penalties and the pull of their gradients on one weight; (b) two weights: the
+loss ellipses of a seeded least-squares problem grow until they meet the L1 diamond (at a corner: one
+weight exactly 0) and the L2 circle (off the axes); each penalty lambda is a budget t = ||w(lambda)||_1
+or r = ||w(lambda)||_2, and a lambda axis shades the band where the lasso keeps w2 = 0; (c) the
+regularization path of eight features with |w| on a log scale: lasso weights land on exactly 0, ridge
+weights only get small; (d) the lasso's step: soft-thresholding's dead zone makes the zeros, while plain
+subgradient steps wobble around 0; (e) when to use which, acted out on twin (correlated) features.
 Every number, curve and shape is computed by `data(seed)` from the regviz core.
 """
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    ORIGIN,
     RIGHT,
     UP,
-    Axes,
-    Circle,
     Create,
     DashedLine,
     Dot,
@@ -24,11 +27,12 @@ from manim import (
     Line,
     MathTex,
     Polygon,
-    RoundedRectangle,
+    Rectangle,
     ValueTracker,
     VGroup,
     VMobject,
     Write,
+    always_redraw,
     linear,
     smooth,
 )
@@ -36,15 +40,18 @@ from manim import (
 import regviz
 from scenes.common import (
     BODY_SIZE,
-    FAINT,
+    DROPPED,
+    EDGE,
+    FORMULA_SIZE,
     GRAD,
+    KEPT,
     L1,
     L2,
     LOSS,
     MUTED,
     NUMBER_SIZE,
-    PANEL,
     SMALL_SIZE,
+    SYMBOL_SIZE,
     TEXT,
     RegvizScene,
     fmt,
@@ -56,10 +63,16 @@ from scenes.common import (
 # --- problem sizes (not numbers on screen: the numbers come from the core) ---
 PULL_LAM = 1.0  # lambda for the one-weight gradient picture in part (a)
 PULL_GRID = 301  # weights in [-1.5, 1.5] for that picture
-N_2D, N_PATH, D_PATH, TRUE_NONZERO = 60, 100, 8, 3
-GEOMETRY_GRID = 100  # lambdas for the 2-D sweep
+N_2D, N_PATH, D_PATH, TRUE_NONZERO, N_TWIN = 60, 100, 8, 3, 100
+GEOMETRY_GRID = 120  # lambdas for the 2-D sweep, from 1.4 * lam_max down to lam_max / 30
 PATH_GRID = 120  # lambdas for the regularization path
-CONTOUR_POINTS = 100
+TWIN_GRID = 80  # lambdas for the twin-feature sweep
+CONTOUR_POINTS = 120
+CONTOUR_LEVELS = (0.35, 0.6, 0.8, 1.0)  # static loss ellipses, as fractions of the one through w = 0
+DOTS_LAM = 0.15  # part (d): the lasso on the 8 features at lam = DOTS_LAM * lam_max
+SUBGRADIENT_LR = 0.2  # part (d): both methods step with lr = SUBGRADIENT_LR / L
+SUBGRADIENT_STEPS = 36
+WINDOW_MARGIN = 0.12  # room around the curves of part (b) for the axis labels, as a fraction of the span
 
 
 @dataclass(frozen=True)
@@ -74,35 +87,60 @@ class L1vsL2Data:
     y2: np.ndarray  # (N_2D,) centred targets
     gram: np.ndarray  # (2, 2) X^T X / n: the quadratic form of the loss
     ols: np.ndarray  # (2,) unpenalised optimum, centre of the ellipses
-    box: tuple  # (lo, hi): the plot shows [lo, hi]^2, the whole diamond and the inner ellipses
-    geo_lams: np.ndarray  # (GEOMETRY_GRID,) lambdas, descending from lam_max
+    lam_max: float  # the smallest lambda whose lasso solution is w = 0
+    geo_lams: np.ndarray  # (GEOMETRY_GRID,) lambdas, descending
     geo_l1: np.ndarray  # (GEOMETRY_GRID, 2) lasso optimum per lambda (row i_star from fit)
     geo_l2: np.ndarray  # (GEOMETRY_GRID, 2) ridge optimum per lambda (row i_star from fit)
+    budget_l1: np.ndarray  # (GEOMETRY_GRID,) t = ||w_lasso(lambda)||_1: the diamond |w1| + |w2| <= t
+    budget_l2: np.ndarray  # (GEOMETRY_GRID,) r = ||w_ridge(lambda)||_2: the circle w1^2 + w2^2 <= r^2
+    touch_l1: np.ndarray  # (GEOMETRY_GRID,) level (quad radius) of the loss ellipse through the lasso optimum
+    touch_l2: np.ndarray  # (GEOMETRY_GRID,) ... through the ridge optimum
+    levels: np.ndarray  # (len(CONTOUR_LEVELS),) levels of the static ellipses
     i_star: int  # index of the lambda shown at rest: lasso has exactly one zero there
     lam_star: float
     zero_axis: int  # which weight the lasso sets to 0 at lam_star (0 or 1)
-    one_zero: tuple  # (first, last) indices of the grid where the lasso has exactly one zero
-    sweep_low: int  # the sweep's smallest lambda: a little past the one-zero range
-    contours: list  # static loss contours: list (per level) of lists of (k, 2) segments in the box
-    touch_l1: list  # per grid index: segments of the contour through the lasso optimum
-    touch_l2: list  # per grid index: segments of the contour through the ridge optimum
+    band_low: int  # grid index of the smallest lambda from which the lasso keeps w[zero_axis] = 0
+    band_from: float  # that edge as shown: rounded UP to 2 decimals, so "lambda >= band_from" holds
+    all_zero_from: float  # lam_max rounded up to 2 decimals: from there on w = (0, 0)
+    sweep_low: int  # the sweep's smallest lambda: a little past the band
+    window: tuple  # (x_lo, x_hi, y_lo, y_hi): every curve of the sweep, whole, with a margin
     # (c) regularization path
     Xp: np.ndarray  # (N_PATH, D_PATH)
     yp: np.ndarray  # (N_PATH,)
     w_true: np.ndarray  # (D_PATH,)
-    lam_max: float
+    path_lam_max: float
     path_lams: np.ndarray  # (PATH_GRID,) ascending
     path_l1: np.ndarray  # (PATH_GRID, D_PATH)
     path_l2: np.ndarray  # (PATH_GRID, D_PATH)
     zeros_l1: np.ndarray  # (PATH_GRID,) count of exact zeros per lambda
     zeros_l2: np.ndarray  # (PATH_GRID,)
-    zero_from: np.ndarray  # (D_PATH,) first index from which lasso coefficient j stays exactly 0 (PATH_GRID: never)
-    ridge_min_abs: float  # smallest |w_j| of the ridge fit at the largest lambda
+    smallest_l1: np.ndarray  # (PATH_GRID,) smallest |w_j| per lambda (0 once any is exactly 0)
+    smallest_l2: np.ndarray  # (PATH_GRID,)
+    log_floor: int  # the log axis starts at 10**log_floor, below every ridge |w_j|
+    # (d) the lasso's step vs subgradient steps
+    dots_lam: float  # lambda of the lasso fit on the 8 features whose step is shown
+    dots_w: np.ndarray  # (D_PATH,) that fit
+    dots_lr: float  # 1/L, the step fit takes
+    dots_v: np.ndarray  # (D_PATH,) the gradient step v = w - lr * grad of the data loss
+    dots_t: float  # lr * lam: the threshold
+    dots_out: np.ndarray  # (D_PATH,) soft_threshold(v, t): the lasso step, back at w (a fixed point)
+    sub_lr: float  # step size of both methods on the 2-D problem at lam_star
+    ista: np.ndarray  # (SUBGRADIENT_STEPS + 1, 2) lasso_step iterates from the OLS weights
+    subgradient: np.ndarray  # (SUBGRADIENT_STEPS + 1, 2) subgradient iterates from the same start
+    # (e) twin features
+    Xt: np.ndarray  # (N_TWIN, 3): x1 and x2 near-copies, x3 independent
+    yt: np.ndarray  # (N_TWIN,)
+    twin_corr: float  # correlation of x1 and x2
+    twin_lams: np.ndarray  # (TWIN_GRID,) descending from lam_max
+    twin_l1: np.ndarray  # (TWIN_GRID, 3)
+    twin_l2: np.ndarray  # (TWIN_GRID, 3)
+    twin_show: int  # index where the lasso keeps exactly one twin (and x3)
+    twin_kept: int  # which twin the lasso keeps there (0 or 1)
 
 
-# --- pure maths used by data() ---
+# --- pure maths used by data() and the drawing ---
 def ellipse(ols, gram, r, k=CONTOUR_POINTS):
-    """Points w with (w - ols)^T gram (w - ols) = r^2: a level set of the least-squares loss."""
+    """Points w with (w - ols)^T gram (w - ols) = r^2: a level set of the least-squares loss (closed)."""
     vals, vecs = np.linalg.eigh(gram)
     inv_sqrt = vecs @ np.diag(vals**-0.5) @ vecs.T
     t = np.linspace(0, 2 * np.pi, k)
@@ -115,38 +153,27 @@ def quad_radius(ols, gram, w):
     return float(np.sqrt(d @ gram @ d))
 
 
-def clip_to_box(points, box):
-    """Split a closed polyline into the runs of points inside [lo, hi]^2."""
-    lo, hi = box
-    inside = np.all((points >= lo) & (points <= hi), axis=1)
-    runs, current = [], []
-    for p, ok in zip(points, inside):
-        if ok:
-            current.append(p)
-        elif current:
-            runs.append(np.array(current))
-            current = []
-    if current:
-        if runs and inside[0]:  # the curve is closed: join the last run to the first
-            runs[0] = np.vstack([np.array(current), runs[0]])
-        else:
-            runs.append(np.array(current))
-    return [r for r in runs if len(r) > 1]
+def ellipse_box(ols, gram, r):
+    """The exact bounding box of the ellipse of level r: ols +- r * sqrt(diag(gram^-1))."""
+    half = r * np.sqrt(np.diag(np.linalg.inv(gram)))
+    return ols - half, ols + half
 
 
-def zero_from(path):
-    """For each column of a (k, d) path over ascending lambdas: the first row from which it stays exactly 0."""
-    k, d = path.shape
-    out = np.full(d, k)
-    for j in range(d):
-        nonzero = np.flatnonzero(path[:, j] != 0)
-        out[j] = nonzero[-1] + 1 if nonzero.size else 0
-    return out
+def round_up(value, digits=2):
+    """value rounded UP at `digits` decimals: a threshold shown that way still lies on the true side."""
+    scale = 10**digits
+    return math.ceil(value * scale - 1e-9) / scale
+
+
+def subgradient_step(w, X, y, lam, lr):
+    """One plain subgradient step on (1/(2n))||y - X w||^2 + lam ||w||_1 (what 'just use SGD' does)."""
+    grad = X.T @ (X @ w - y) / len(y) + regviz.l1_grad(w, lam)  # (d,) sign(0) = 0 counts as a subgradient
+    return w - lr * grad
 
 
 def two_feature_problem(rng, n=N_2D):
     """Two mildly correlated features, the first one stronger; centred, no intercept."""
-    X = rng.standard_normal((n, 2)) @ np.array([[1.0, 0.0], [0.5, 0.8]])
+    X = rng.standard_normal((n, 2)) @ np.array([[1.0, 0.0], [0.2, 1.0]])
     w = np.array([rng.uniform(1.6, 2.2), rng.uniform(0.5, 0.8)])
     y = X @ w + 0.5 * rng.standard_normal(n)
     return X - X.mean(0), y - y.mean()
@@ -163,6 +190,14 @@ def path_problem(rng, n=N_PATH, d=D_PATH, k=TRUE_NONZERO, rho=0.4):
     return X - X.mean(0), y - y.mean(), w
 
 
+def twin_problem(rng, n=N_TWIN):
+    """x1 and x2 carry one signal (x2 = x1 + a little noise), x3 another; y uses all three."""
+    z = rng.standard_normal((n, 2))
+    X = np.stack([z[:, 0], z[:, 0] + 0.15 * rng.standard_normal(n), z[:, 1]], axis=1)
+    y = X @ np.array([1.0, 1.0, 1.6]) + 0.5 * rng.standard_normal(n)
+    return X - X.mean(0), y - y.mean()
+
+
 def data(seed=0):
     rng = np.random.default_rng(seed)
 
@@ -171,12 +206,12 @@ def data(seed=0):
     pull_l1 = regviz.l1_grad(pull_w, PULL_LAM)
     pull_l2 = regviz.l2_grad(pull_w, PULL_LAM)
 
-    # (b) two weights: optima on a lambda grid, descending from lam_max
+    # (b) two weights: optima on a lambda grid, descending from above lam_max
     X2, y2 = two_feature_problem(rng)
     gram = X2.T @ X2 / len(y2)
     ols = np.linalg.solve(gram, X2.T @ y2 / len(y2))
     top = regviz.lam_max(X2, y2)
-    geo_lams = np.geomspace(top, top / 30, GEOMETRY_GRID)
+    geo_lams = np.geomspace(1.4 * top, top / 30, GEOMETRY_GRID)
     geo_l1 = regviz.regularization_path(X2, y2, "l1", geo_lams)
     geo_l2 = regviz.regularization_path(X2, y2, "l2", geo_lams)
     one = np.flatnonzero((geo_l1 == 0).sum(axis=1) == 1)
@@ -188,13 +223,21 @@ def data(seed=0):
     fit_l2 = regviz.fit(X2, y2, "l2", lam_star)
     geo_l1[i_star], geo_l2[i_star] = fit_l1.w, fit_l2.w  # the state shown at rest is the fit itself
     zero_axis = int(np.flatnonzero(fit_l1.w == 0)[0])
-    sweep_low = int(min(GEOMETRY_GRID - 1, one[-1] + max(4, one.size // 3)))
-    s_max = float(np.abs(geo_l1[: sweep_low + 1]).sum(axis=1).max())  # the biggest diamond of the sweep
-    box = (-1.15 * s_max, 1.35 * max(s_max, float(ols.max())))
-    r_origin = quad_radius(ols, gram, np.zeros(2))
-    contours = [clip_to_box(ellipse(ols, gram, r), box) for r in r_origin * np.linspace(0.2, 1.4, 7)]
-    touch_l1 = [clip_to_box(ellipse(ols, gram, quad_radius(ols, gram, w)), box) for w in geo_l1]
-    touch_l2 = [clip_to_box(ellipse(ols, gram, quad_radius(ols, gram, w)), box) for w in geo_l2]
+    leaves = np.flatnonzero(geo_l1[:, zero_axis] != 0)  # the grid descends: the first non-zero ends the band
+    band_low = int(leaves[0] - 1)
+    sweep_low = int(min(GEOMETRY_GRID - 1, leaves[0] + max(6, (leaves[0] - one[0]) // 3)))
+    budget_l1 = np.abs(geo_l1).sum(axis=1)
+    budget_l2 = np.linalg.norm(geo_l2, axis=1)
+    touch_l1 = np.array([quad_radius(ols, gram, w) for w in geo_l1])
+    touch_l2 = np.array([quad_radius(ols, gram, w) for w in geo_l2])
+    levels = quad_radius(ols, gram, np.zeros(2)) * np.array(CONTOUR_LEVELS)
+    # the window holds every shape of the sweep whole: the biggest ellipse, diamond and circle
+    r_big = max(levels.max(), touch_l1[: sweep_low + 1].max(), touch_l2[: sweep_low + 1].max())
+    lo, hi = ellipse_box(ols, gram, r_big)
+    s = max(budget_l1[: sweep_low + 1].max(), budget_l2[: sweep_low + 1].max())
+    lo, hi = np.minimum(lo, -s), np.maximum(hi, s)
+    pad = WINDOW_MARGIN * (hi - lo)
+    window = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
 
     # (c) the regularization path on d features, ascending lambdas from lam_max/300 to 10*lam_max
     Xp, yp, w_true = path_problem(rng)
@@ -202,43 +245,88 @@ def data(seed=0):
     path_lams = np.geomspace(lmax / 300, lmax * 10, PATH_GRID)
     path_l1 = regviz.regularization_path(Xp, yp, "l1", path_lams)
     path_l2 = regviz.regularization_path(Xp, yp, "l2", path_lams)
+    smallest_l2 = np.abs(path_l2).min(axis=1)
+    log_floor = int(np.floor(np.log10(smallest_l2.min())))
+
+    # (d) one lasso step on the 8 features at their optimum: v inside the dead zone <=> w_j = 0
+    dots_lam = DOTS_LAM * lmax
+    dots_w = regviz.fit(Xp, yp, "l1", dots_lam).w
+    dots_lr = 1.0 / float(np.linalg.eigvalsh(Xp.T @ Xp / len(yp))[-1])  # fit's step, 1/L
+    dots_v = dots_w - dots_lr * Xp.T @ (Xp @ dots_w - yp) / len(yp)  # (d,) the gradient step
+    dots_t = dots_lr * dots_lam
+    dots_out = regviz.soft_threshold(dots_v, dots_t)
+    # ... and on the 2-D problem at lam_star: lasso_step vs plain subgradient steps, the same lr
+    sub_lr = SUBGRADIENT_LR / float(np.linalg.eigvalsh(gram)[-1])
+    ista, subgradient = [ols.copy()], [ols.copy()]
+    for _ in range(SUBGRADIENT_STEPS):
+        ista.append(regviz.lasso_step(ista[-1], X2, y2, lam_star, sub_lr))
+        subgradient.append(subgradient_step(subgradient[-1], X2, y2, lam_star, sub_lr))
+
+    # (e) twins: the lasso keeps one of two near-copies, ridge shares the weight
+    Xt, yt = twin_problem(rng)
+    t_top = regviz.lam_max(Xt, yt)
+    twin_lams = np.geomspace(t_top, t_top / 30, TWIN_GRID)
+    twin_l1 = regviz.regularization_path(Xt, yt, "l1", twin_lams)
+    twin_l2 = regviz.regularization_path(Xt, yt, "l2", twin_lams)
+    one_twin = np.flatnonzero(((twin_l1[:, :2] == 0).sum(axis=1) == 1) & (twin_l1[:, 2] != 0))
+    if one_twin.size == 0:
+        raise ValueError(f"seed {seed}: the lasso never keeps exactly one twin")
+    twin_show = int(one_twin[one_twin.size // 2])
 
     return L1vsL2Data(
         pull_w=pull_w, pull_l1=pull_l1, pull_l2=pull_l2, pull_lam=PULL_LAM,
-        X2=X2, y2=y2, gram=gram, ols=ols, box=box,
-        geo_lams=geo_lams, geo_l1=geo_l1, geo_l2=geo_l2, i_star=i_star, lam_star=lam_star,
-        zero_axis=zero_axis, one_zero=(int(one[0]), int(one[-1])), sweep_low=sweep_low,
-        contours=contours, touch_l1=touch_l1, touch_l2=touch_l2,
-        Xp=Xp, yp=yp, w_true=w_true, lam_max=lmax, path_lams=path_lams,
+        X2=X2, y2=y2, gram=gram, ols=ols, lam_max=top,
+        geo_lams=geo_lams, geo_l1=geo_l1, geo_l2=geo_l2, budget_l1=budget_l1, budget_l2=budget_l2,
+        touch_l1=touch_l1, touch_l2=touch_l2, levels=levels,
+        i_star=i_star, lam_star=lam_star, zero_axis=zero_axis, band_low=band_low,
+        band_from=round_up(float(geo_lams[band_low])), all_zero_from=round_up(top),
+        sweep_low=sweep_low, window=tuple(float(v) for v in window),
+        Xp=Xp, yp=yp, w_true=w_true, path_lam_max=lmax, path_lams=path_lams,
         path_l1=path_l1, path_l2=path_l2,
         zeros_l1=(path_l1 == 0).sum(axis=1), zeros_l2=(path_l2 == 0).sum(axis=1),
-        zero_from=zero_from(path_l1), ridge_min_abs=float(np.abs(path_l2[-1]).min()),
+        smallest_l1=np.abs(path_l1).min(axis=1), smallest_l2=smallest_l2, log_floor=log_floor,
+        dots_lam=dots_lam, dots_w=dots_w, dots_lr=dots_lr, dots_v=dots_v, dots_t=dots_t, dots_out=dots_out,
+        sub_lr=sub_lr, ista=np.array(ista), subgradient=np.array(subgradient),
+        Xt=Xt, yt=yt, twin_corr=float(np.corrcoef(Xt.T)[0, 1]), twin_lams=twin_lams,
+        twin_l1=twin_l1, twin_l2=twin_l2, twin_show=twin_show,
+        twin_kept=int(np.flatnonzero(twin_l1[twin_show, :2] != 0)[0]),
     )
 
 
 # --- drawing helpers (geometry only: every value comes from data) ---
-def to_scene(axes, points):
-    """axes.c2p for a whole (k, 2) array at once (the axes are linear)."""
-    origin = axes.c2p(0, 0)
-    ex, ey = axes.c2p(1, 0) - origin, axes.c2p(0, 1) - origin
-    points = np.asarray(points, dtype=float)
-    return origin + points[:, :1] * ex + points[:, 1:2] * ey
+class Plane:
+    """A linear map from data (x, y) to the scene: a window [x0, x1] x [y0, y1] drawn at `scale` scene units
+    per data unit (sx, sy) with its centre at `centre`. Manim's Axes would add ticks and tips we don't want."""
+
+    def __init__(self, x_range, y_range, size, centre=ORIGIN, equal=False):
+        (self.x0, self.x1), (self.y0, self.y1) = x_range, y_range
+        sx, sy = size[0] / (self.x1 - self.x0), size[1] / (self.y1 - self.y0)
+        if equal:  # one scale for both axes: circles stay round
+            sx = sy = min(sx, sy)
+        self.sx, self.sy = sx, sy
+        self.centre = np.array(centre, dtype=float)
+
+    def c2p(self, x, y):
+        return self.centre + np.array([(x - 0.5 * (self.x0 + self.x1)) * self.sx,
+                                       (y - 0.5 * (self.y0 + self.y1)) * self.sy, 0.0])
+
+    def points(self, xy):
+        xy = np.asarray(xy, dtype=float)
+        out = np.zeros((len(xy), 3))
+        out[:, 0] = (xy[:, 0] - 0.5 * (self.x0 + self.x1)) * self.sx
+        out[:, 1] = (xy[:, 1] - 0.5 * (self.y0 + self.y1)) * self.sy
+        return out + self.centre
 
 
-def polyline(axes, points, color, width=2.0, opacity=1.0):
+def polyline(plane, points, color, width=2.0, opacity=1.0):
     line = VMobject(stroke_color=color, stroke_width=width, stroke_opacity=opacity)
-    line.set_points_as_corners(to_scene(axes, points))
+    line.set_points_as_corners(plane.points(points))
     return line
-
-
-def segments(axes, runs, color, width=2.0, opacity=1.0):
-    return VGroup(*(polyline(axes, run, color, width, opacity) for run in runs))
 
 
 def redraw(index, builder):
     """always_redraw for a tracker that steps through a grid of precomputed states: the group becomes
-    builder(index()) only when the index changes, not on every frame (`become` re-aligns every point
-    of every curve, the slow part of a redraw)."""
+    builder(index()) only when the index changes, not on every frame."""
     holder = VGroup(builder(index()).copy())
     holder.shown = index()
 
@@ -251,9 +339,37 @@ def redraw(index, builder):
     return holder.add_updater(update)
 
 
-def weight(value):
+def weight(value, digits=2):
     """A weight as shown on screen: exact zeros (what the lasso is about) print as 0."""
-    return "0" if value == 0 else fmt(value)
+    return "0" if value == 0 else fmt(value, digits)
+
+
+def small(value):
+    """A small positive magnitude with two significant digits (0.0019), exact 0 as 0."""
+    if value == 0:
+        return "0"
+    return fmt(value, max(2, 1 - int(np.floor(np.log10(abs(value))))))
+
+
+def clearance(mob, points):
+    """Distance from the bounding box of `mob` to the nearest of `points` (k, 3): 0 if one is inside."""
+    lo, hi = mob.get_corner(DOWN + LEFT)[:2], mob.get_corner(UP + RIGHT)[:2]
+    gap = np.maximum(np.maximum(lo - points[:, :2], points[:, :2] - hi), 0)
+    return float(np.sqrt((gap**2).sum(axis=1)).min()) if len(points) else np.inf
+
+
+def place_clear(mob, anchor, directions, points, buff=0.12):
+    """Put `mob` next to `anchor` on the side (of `directions`) farthest from every curve point."""
+    best = max(directions, key=lambda d: clearance(mob.copy().next_to(anchor, d, buff=buff), points))
+    return mob.next_to(anchor, best, buff=buff)
+
+
+# --- layout (scene units) ---
+SIDES = (3.45 * LEFT, 3.45 * RIGHT)  # centres of the L1 (left) and L2 (right) panels
+HEAD_Y, ROW_Y = 2.72, 2.22  # a panel's heading and its readout row
+GEO_SIZE, GEO_Y = (5.4, 4.1), -0.2
+LAMBDA_Y = -2.98  # the lambda axis under the geometry
+PATH_SIZE, PATH_Y = (5.0, 3.3), -0.15
 
 
 class L1vsL2Scene(RegvizScene):
@@ -262,13 +378,25 @@ class L1vsL2Scene(RegvizScene):
     def construct(self):
         self.d = data(self.seed)
         self._built = {}
+        self._cue_end = 0.0
         self.title = self.headline()
         self.show_penalties()
-        self.show_pull()
         self.show_geometry()
         self.sweep_lambda()
         self.show_paths()
-        self.when_to_use()
+        self.show_soft_threshold()
+        self.show_twins()
+
+    # ------------------------------------------------------------------ helpers
+    def cue(self, text):
+        """Start the caption `text` once the previous one has been up for its reading time; the plays that
+        follow run under it. Returns its reading time (what those plays should add up to)."""
+        now = self.renderer.time
+        if now < self._cue_end - 1e-6:
+            self.wait(self._cue_end - now)
+        seconds = self.say(text, wait=0)
+        self._cue_end = self.renderer.time + seconds
+        return seconds
 
     def cached(self, key, build):
         """Build each distinct state once (redraw copies it), so a sweep back and forth builds nothing new."""
@@ -276,294 +404,471 @@ class L1vsL2Scene(RegvizScene):
             self._built[key] = build()
         return self._built[key]
 
+    def number(self, text, color, where, aligned=ORIGIN):
+        """A readout in the one numeric face, built once per distinct string (Text parses an SVG: slow)."""
+        key = ("number", text, str(color), tuple(np.round(where, 4)), tuple(aligned))
+        return self.cached(key, lambda: mono(text, size=NUMBER_SIZE, color=color).move_to(where, aligned_edge=aligned))
+
     # ------------------------------------------------------------------ (a) formulas and the pull
     def show_penalties(self):
-        left, right = 3.5 * LEFT, 3.5 * RIGHT
-        self.l1_head = label("L1  (lasso)", size=BODY_SIZE, color=L1).move_to(left + 2.6 * UP)
-        self.l2_head = label("L2  (ridge)", size=BODY_SIZE, color=L2).move_to(right + 2.6 * UP)
-        l1_pen = MathTex(r"\lambda \sum_i |w_i|", color=L1, font_size=44).move_to(left + 1.75 * UP)
-        l2_pen = MathTex(r"\lambda \sum_i w_i^2", color=L2, font_size=44).move_to(right + 1.75 * UP)
-        l1_grad = MathTex(r"\frac{\partial}{\partial w_i} = \lambda\,\mathrm{sign}(w_i)", font_size=34, color=TEXT)
-        l2_grad = MathTex(r"\frac{\partial}{\partial w_i} = 2\lambda\, w_i", font_size=34, color=TEXT)
-        l1_grad.move_to(left + 0.75 * UP)
-        l2_grad.move_to(right + 0.75 * UP)
-        self.formulas = VGroup(self.l1_head, self.l2_head, l1_pen, l2_pen, l1_grad, l2_grad)
-        self.grads = VGroup(l1_grad, l2_grad)
-        self.play(
-            FadeIn(self.l1_head),
-            FadeIn(self.l2_head),
-            Write(l1_pen),
-            Write(l2_pen),
-            run_time=1.5,
+        left, right = SIDES
+        heads = VGroup(
+            label("L1  (lasso)", size=BODY_SIZE, color=L1).move_to(left + HEAD_Y * UP),
+            label("L2  (ridge)", size=BODY_SIZE, color=L2).move_to(right + HEAD_Y * UP),
         )
-        self.say("Both add a penalty on the weights to the training loss.")
-
-    def pull_axes(self, centre):
+        pens = VGroup(
+            MathTex(r"\lambda \sum_i |w_i|", color=L1, font_size=FORMULA_SIZE).move_to(left + 1.95 * UP),
+            MathTex(r"\lambda \sum_i w_i^2", color=L2, font_size=FORMULA_SIZE).move_to(right + 1.95 * UP),
+        )
+        grads = VGroup(
+            MathTex(r"\partial/\partial w = \lambda\,\mathrm{sign}(w)", font_size=SYMBOL_SIZE, color=TEXT),
+            MathTex(r"\partial/\partial w = 2\lambda\, w", font_size=SYMBOL_SIZE, color=TEXT),
+        )
+        grads[0].move_to(left + 1.1 * UP)
+        grads[1].move_to(right + 1.1 * UP)
         top = float(np.abs(self.d.pull_l2).max())
-        axes = Axes(
-            x_range=[-1.5, 1.5, 0.5], y_range=[-top, top, top], x_length=4.8, y_length=2.3, tips=False,
-            axis_config={"color": MUTED, "stroke_width": 2, "include_ticks": False},
-        ).move_to(centre)
-        w_lab = MathTex("w", font_size=30, color=MUTED).next_to(axes.x_axis.get_right(), RIGHT, buff=0.12)
-        y_lab = label("pull", size=SMALL_SIZE, color=MUTED).next_to(axes.y_axis.get_top(), RIGHT, buff=0.12)
-        return axes, VGroup(axes, w_lab, y_lab)
-
-    def pull_curve(self, axes, grad, color):
-        w = self.d.pull_w
-        neg, pos = w < 0, w > 0  # L1's pull jumps at 0: draw the two sides apart
-        return VGroup(
-            polyline(axes, np.stack([w[neg], grad[neg]], 1), color, 3),
-            polyline(axes, np.stack([w[pos], grad[pos]], 1), color, 3),
+        self.pull_planes = [Plane((-1.5, 1.5), (-top, top), (4.8, 2.4), side + 1.3 * DOWN) for side in SIDES]
+        frames, curves = VGroup(), VGroup()
+        for plane, grad, color in zip(self.pull_planes, (self.d.pull_l1, self.d.pull_l2), (L1, L2)):
+            frames.add(
+                Line(plane.c2p(-1.5, 0), plane.c2p(1.5, 0), color=MUTED, stroke_width=2),
+                Line(plane.c2p(0, -top), plane.c2p(0, top), color=MUTED, stroke_width=2),
+                MathTex("w", font_size=SYMBOL_SIZE, color=MUTED).next_to(plane.c2p(1.5, 0), RIGHT, buff=0.12),
+                label("pull", size=SMALL_SIZE, color=MUTED).next_to(plane.c2p(0, top), RIGHT, buff=0.15),
+            )
+            w = self.d.pull_w
+            for side in (w < 0, w > 0):  # L1's pull jumps at 0: draw the two sides apart
+                curves.add(polyline(plane, np.stack([w[side], grad[side]], 1), color, 3))
+        lam_tick = MathTex(r"\lambda", font_size=SYMBOL_SIZE, color=L1)
+        lam_tick.next_to(self.pull_planes[0].c2p(0, self.d.pull_lam), LEFT, buff=0.15)
+        seconds = self.cue("Both add a penalty on the weights to the training loss.")
+        self.play(FadeIn(heads), Write(pens), run_time=1.5)
+        self.play(
+            FadeIn(grads, shift=0.1 * DOWN),
+            FadeIn(frames),
+            Create(curves),
+            FadeIn(lam_tick),
+            run_time=max(1.0, seconds - 1.5),
         )
-
-    def pull_step(self):
-        return int(round(self.w_index.get_value()))
+        w = self.d.pull_w
+        self.w_index = ValueTracker(int(np.argmin(np.abs(w - 1.4))))
+        bars = redraw(lambda: int(round(self.w_index.get_value())), self.pull_bars)
+        self.add(bars)
+        seconds = self.cue("Near 0, L1 still pulls with force λ; L2's pull 2λw fades away.")
+        self.play(self.w_index.animate.set_value(int(np.flatnonzero(w > 0)[0])), run_time=seconds, rate_func=smooth)
+        bars.clear_updaters()
+        self.play(FadeOut(VGroup(heads, pens, grads, frames, curves, lam_tick, bars)), run_time=0.7)
 
     def pull_bars(self, i):
         """The pull of each penalty on a weight w = pull_w[i]: a bar from the w-axis up to the gradient."""
         group = VGroup()
-        for axes, grad, color in ((self.ax_l1, self.d.pull_l1, L1), (self.ax_l2, self.d.pull_l2, L2)):
+        for plane, grad, color in zip(self.pull_planes, (self.d.pull_l1, self.d.pull_l2), (L1, L2)):
             w, g = self.d.pull_w[i], grad[i]
-            group.add(Line(axes.c2p(w, 0), axes.c2p(w, g), color=GRAD, stroke_width=6),
-                      Dot(axes.c2p(w, g), radius=0.07, color=color))
+            group.add(Line(plane.c2p(w, 0), plane.c2p(w, g), color=GRAD, stroke_width=6),
+                      Dot(plane.c2p(w, g), radius=0.07, color=color))
         return group
 
-    def show_pull(self):
-        centre = 1.55 * DOWN
-        self.ax_l1, g1 = self.pull_axes(3.5 * LEFT + centre)
-        self.ax_l2, g2 = self.pull_axes(3.5 * RIGHT + centre)
-        lam_tick = MathTex(r"\lambda", font_size=30, color=L1)
-        lam_tick.next_to(self.ax_l1.c2p(0, self.d.pull_lam), LEFT, buff=0.12)
-        c1 = self.pull_curve(self.ax_l1, self.d.pull_l1, L1)
-        c2 = self.pull_curve(self.ax_l2, self.d.pull_l2, L2)
-        self.play(
-            FadeIn(self.grads, shift=0.1 * DOWN),
-            FadeIn(g1),
-            FadeIn(g2),
-            Create(c1),
-            Create(c2),
-            FadeIn(lam_tick),
-            run_time=1.5,
-        )
-        w = self.d.pull_w
-        self.w_index = ValueTracker(int(np.argmin(np.abs(w - 1.4))))
-        bars = redraw(self.pull_step, self.pull_bars)
-        self.add(bars)
-        self.say("Near 0, L1 still pulls with force λ; L2's pull 2λw fades away.", wait=0.1)
-        smallest = int(np.flatnonzero(w > 0)[0])
-        self.play(self.w_index.animate.set_value(smallest), run_time=3.0, rate_func=smooth)
-        self.wait(0.5)
-        bars.clear_updaters()
-        self.play(FadeOut(VGroup(self.formulas, g1, g2, c1, c2, lam_tick, bars)))
-
     # ------------------------------------------------------------------ (b) geometry in 2-D
-    def geo_axes(self, centre):
-        lo, hi = self.d.box
-        axes = Axes(
-            x_range=[lo, hi, 1], y_range=[lo, hi, 1], x_length=4.3, y_length=4.3, tips=False,
-            axis_config={"color": MUTED, "stroke_width": 2, "tick_size": 0.05},
-        ).move_to(centre)
-        w1 = MathTex("w_1", font_size=28, color=MUTED).next_to(axes.x_axis.get_right(), DOWN, buff=0.12)
-        w2 = MathTex("w_2", font_size=28, color=MUTED).next_to(axes.y_axis.get_top(), LEFT, buff=0.12)
-        contours = VGroup(*(segments(axes, runs, LOSS, 1.5, 0.35) for runs in self.d.contours))
-        ols = Dot(axes.c2p(*self.d.ols), radius=0.06, color=LOSS)
-        ols_lab = MathTex(r"\hat w_{\mathrm{OLS}}", font_size=28, color=LOSS).next_to(ols, UP, buff=0.1)
-        return axes, VGroup(axes, w1, w2), VGroup(contours, ols, ols_lab)
+    def geo_frame(self, plane, color):
+        """Axes through 0 across the whole window, w1/w2 and OLS labels where no curve of the sweep passes."""
+        x0, x1, y0, y1 = self.d.window
+        axes = VGroup(
+            Line(plane.c2p(x0, 0), plane.c2p(x1, 0), color=MUTED, stroke_width=2),
+            Line(plane.c2p(0, y0), plane.c2p(0, y1), color=MUTED, stroke_width=2),
+        )
+        curves = np.vstack([plane.points(p) for p in self.sweep_curves()])
+        w1 = place_clear(MathTex("w_1", font_size=SYMBOL_SIZE, color=MUTED),
+                         plane.c2p(x1, 0), (UP + LEFT, DOWN + LEFT), curves, buff=0.08)
+        w2 = place_clear(MathTex("w_2", font_size=SYMBOL_SIZE, color=MUTED),
+                         plane.c2p(0, y1), (DOWN + LEFT, DOWN + RIGHT), curves, buff=0.08)
+        contours = VGroup(*(polyline(plane, ellipse(self.d.ols, self.d.gram, r), LOSS, 1.5, 0.45)
+                            for r in self.d.levels))
+        ols = Dot(plane.c2p(*self.d.ols), radius=0.06, color=LOSS)
+        ols_lab = place_clear(MathTex(r"\hat w_{\mathrm{OLS}}", font_size=SYMBOL_SIZE, color=LOSS), ols,
+                              (UP, DOWN, RIGHT, LEFT, UP + RIGHT, DOWN + RIGHT, UP + LEFT, DOWN + LEFT), curves,
+                              buff=0.06)
+        return VGroup(axes, w1, w2), VGroup(contours, ols, ols_lab)
+
+    def sweep_curves(self):
+        """Every curve the sweep draws, in data coordinates (for placing labels clear of them)."""
+        if "sweep_curves" not in self._built:
+            d, unit = self.d, np.stack([np.cos(np.linspace(0, 2 * np.pi, 60)), np.sin(np.linspace(0, 2 * np.pi, 60))], 1)
+            rows = range(d.sweep_low + 1)
+            curves = [ellipse(d.ols, d.gram, r, 60) for r in d.levels]
+            curves += [ellipse(d.ols, d.gram, d.touch_l1[i], 60) for i in rows]
+            curves += [ellipse(d.ols, d.gram, d.touch_l2[i], 60) for i in rows]
+            curves += [d.budget_l1[i] * unit / np.abs(unit).sum(axis=1, keepdims=True) for i in rows]
+            curves += [d.budget_l2[i] * unit for i in rows]
+            self._built["sweep_curves"] = curves
+        return self._built["sweep_curves"]
 
     def geo_index(self):
         return int(round(self.lam_index.get_value()))
 
-    def geometry_l1(self, i):
-        return self.cached(("l1", i), lambda: self.constraint_l1(self.gax1, i))
+    def diamond(self, s):
+        plane = self.geo_planes[0]
+        if s < 1e-9:
+            return Dot(plane.c2p(0, 0), radius=0.06, color=L1)
+        return Polygon(*plane.points([(s, 0), (0, s), (-s, 0), (0, -s)]),
+                       color=L1, stroke_width=3, fill_color=L1, fill_opacity=0.18)
 
-    def geometry_l2(self, i):
-        return self.cached(("l2", i), lambda: self.constraint_l2(self.gax2, i))
+    def circle(self, r):
+        plane = self.geo_planes[1]
+        angles = np.linspace(0, 2 * np.pi, 90)
+        shape = polyline(plane, r * np.stack([np.cos(angles), np.sin(angles)], 1), L2, 3)
+        return shape.set_fill(L2, opacity=0.18)
 
-    def constraint_l1(self, axes, i):
-        w = self.d.geo_l1[i]
-        s = float(np.abs(w).sum())  # the diamond |w1| + |w2| <= ||w||_1 of the lasso optimum
-        group = VGroup()
-        if s > 1e-9:
-            group.add(Polygon(*to_scene(axes, [(s, 0), (0, s), (-s, 0), (0, -s)]),
-                              color=L1, stroke_width=3, fill_color=L1, fill_opacity=0.18))
-        group.add(segments(axes, self.d.touch_l1[i], LOSS, 2.5))
-        group.add(Dot(axes.c2p(*w), radius=0.08, color=L1).set_stroke(TEXT, 1.5, background=True))
+    def touching(self, which, r):
+        return polyline(self.geo_planes[which], ellipse(self.d.ols, self.d.gram, r), LOSS, 2.5)
+
+    def optimum(self, which, w):
+        color = (L1, L2)[which]
+        return Dot(self.geo_planes[which].c2p(*w), radius=0.08, color=color).set_stroke(TEXT, 1.5, background=True)
+
+    def budget_text(self, which, value):
+        name, color = ("t", "r")[which], (L1, L2)[which]
+        return self.number(f"{name} = {fmt(value)}", color, self.row_left[which], aligned=LEFT)
+
+    def weight_text(self, which, w):
+        return self.number(f"w = ({weight(w[0])}, {weight(w[1])})", (L1, L2)[which], self.row_right[which],
+                           aligned=RIGHT)
+
+    def state(self, i):
+        """Everything that follows lambda_i: both shapes, touching ellipses, optima, readouts, cursor."""
+        return self.cached(("state", i), lambda: self.build_state(i))
+
+    def build_state(self, i):
+        d = self.d
+        group = VGroup(self.diamond(d.budget_l1[i]), self.circle(d.budget_l2[i]))
+        for which, ws, touch in ((0, d.geo_l1, d.touch_l1), (1, d.geo_l2, d.touch_l2)):
+            group.add(self.touching(which, touch[i]), self.optimum(which, ws[i]))
+            group.add(self.budget_text(which, (d.budget_l1, d.budget_l2)[which][i]), self.weight_text(which, ws[i]))
+        group.add(self.cursor(i))
         return group
 
-    def constraint_l2(self, axes, i):
-        w = self.d.geo_l2[i]
-        r = float(np.linalg.norm(w))  # the circle ||w||_2 <= radius of the ridge optimum
-        circle = Circle(radius=r * axes.x_length / (self.d.box[1] - self.d.box[0]), color=L2, stroke_width=3,
-                        fill_color=L2, fill_opacity=0.18).move_to(axes.c2p(0, 0))
+    def cursor(self, i):
+        lam = self.d.geo_lams[i]
+        x = self.lam_plane.c2p(np.log10(lam), 0)
         return VGroup(
-            circle,
-            segments(axes, self.d.touch_l2[i], LOSS, 2.5),
-            Dot(axes.c2p(*w), radius=0.08, color=L2).set_stroke(TEXT, 1.5, background=True),
+            Line(x + 0.2 * DOWN, x + 0.2 * UP, color=TEXT, stroke_width=3),
+            self.number(f"λ = {fmt(lam)}", TEXT, self.lam_readout_at, aligned=RIGHT),
         )
 
-    def readouts(self, i):
-        return self.cached(("readouts", i), lambda: self.build_readouts(i))
-
-    def build_readouts(self, i):
-        group = VGroup()
-        for which, ws, color in (("l1", self.d.geo_l1, L1), ("l2", self.d.geo_l2, L2)):
-            w = ws[i]
-            group.add(self.number_text(f"w = ({weight(w[0])}, {weight(w[1])})", color, self.readout_anchor[which]))
-        return group.add(self.number_text(f"λ = {self.d.geo_lams[i]:.2f}", TEXT, 2.6 * UP))
-
-    def number_text(self, text, color, where):
-        """A readout, built once per distinct string (Text parses an SVG, which is slow)."""
-        return self.cached(("text", text, str(color), tuple(where)),
-                           lambda: mono(text, size=NUMBER_SIZE, color=color).move_to(where))
+    def lambda_axis(self):
+        d = self.d
+        lo, hi = np.log10(d.geo_lams[d.sweep_low]), np.log10(d.geo_lams[0])
+        self.lam_plane = Plane((lo, hi), (-1, 1), (9.6, 2.0), 0.85 * RIGHT + LAMBDA_Y * UP)
+        p = self.lam_plane
+        self.lam_readout_at = p.c2p(lo, 0) + 0.35 * LEFT
+        axis = VGroup(Line(p.c2p(lo, 0), p.c2p(hi, 0), color=MUTED, stroke_width=2),
+                      MathTex(r"\lambda", font_size=SYMBOL_SIZE, color=MUTED).next_to(p.c2p(hi, 0), RIGHT, buff=0.15))
+        edge, top = np.log10(d.geo_lams[d.band_low]), np.log10(d.lam_max)
+        band = Rectangle(width=(hi - edge) * p.sx, height=0.3, stroke_width=0, fill_color=L1, fill_opacity=0.3)
+        band.move_to(p.c2p(edge, 0), aligned_edge=LEFT)
+        both = Rectangle(width=(hi - top) * p.sx, height=0.3, stroke_width=0, fill_color=L1, fill_opacity=0.3)
+        both.move_to(p.c2p(top, 0), aligned_edge=LEFT)  # over the band: darker where w1 is 0 too
+        zero = MathTex(rf"w_{d.zero_axis + 1} = 0", font_size=SYMBOL_SIZE, color=L1)
+        zero.next_to(band, UP, buff=0.08)
+        ticks = VGroup()
+        for value, at in ((d.band_from, edge), (d.all_zero_from, top)):
+            ticks.add(Line(p.c2p(at, 0) + 0.15 * DOWN, p.c2p(at, 0) + 0.15 * UP, color=L1, stroke_width=2),
+                      mono(fmt(value), size=SMALL_SIZE, color=L1).next_to(p.c2p(at, 0), DOWN, buff=0.22))
+        return axis, VGroup(band, both, zero, ticks)
 
     def show_geometry(self):
-        centre = 0.65 * DOWN
-        self.gax1, frame1, bg1 = self.geo_axes(3.4 * LEFT + centre)
-        self.gax2, frame2, bg2 = self.geo_axes(3.4 * RIGHT + centre)
-        head1 = MathTex(r"\text{L1: } |w_1| + |w_2| \le s", font_size=34, color=L1).move_to(3.4 * LEFT + 2.6 * UP)
-        head2 = MathTex(r"\text{L2: } w_1^2 + w_2^2 \le r^2", font_size=34, color=L2).move_to(3.4 * RIGHT + 2.6 * UP)
-        self.readout_anchor = {"l1": 3.4 * LEFT + 2.1 * UP, "l2": 3.4 * RIGHT + 2.1 * UP}
-        self.play(FadeIn(VGroup(frame1, frame2, head1, head2)))
-        self.say("Two weights: the data's loss is a bowl; its level sets are ellipses.", wait=0.1)
-        self.play(Create(VGroup(bg1, bg2)), run_time=2.5)
-        self.wait(1.4)  # let the caption be read before the next one
-        self.lam_index = ValueTracker(self.d.i_star)
-        shapes = VGroup(redraw(self.geo_index, self.geometry_l1), redraw(self.geo_index, self.geometry_l2))
-        readouts = redraw(self.geo_index, self.readouts)
-        self.play(FadeIn(VGroup(shapes, readouts)))
-        zero = self.d.zero_axis + 1
-        self.say(f"The first ellipse to touch the diamond hits a corner: w{zero} is exactly 0.")
-        self.say("The round circle is touched off the axes: both weights stay.")
-        self.geometry = VGroup(frame1, frame2, bg1, bg2, head1, head2, shapes, readouts)
+        d = self.d
+        self.geo_planes = [Plane(d.window[:2], d.window[2:], GEO_SIZE, side + GEO_Y * UP, equal=True) for side in SIDES]
+        self.row_left = [side + ROW_Y * UP + 2.45 * LEFT for side in SIDES]
+        self.row_right = [side + ROW_Y * UP + 2.45 * RIGHT for side in SIDES]
+        frames, backs = zip(*(self.geo_frame(plane, color) for plane, color in zip(self.geo_planes, (L1, L2))))
+        heads = VGroup(
+            MathTex(r"\lambda\|w\|_1 \;\leftrightarrow\; |w_1| + |w_2| \le t", font_size=FORMULA_SIZE, color=L1),
+            MathTex(r"\lambda\|w\|_2^2 \;\leftrightarrow\; w_1^2 + w_2^2 \le r^2", font_size=FORMULA_SIZE, color=L2),
+        )
+        for head, side in zip(heads, SIDES):
+            head.move_to(side + HEAD_Y * UP)
+        seconds = self.cue("Two weights: the loss's level sets are ellipses around OLS.")
+        self.play(FadeIn(VGroup(*frames)), run_time=0.8)
+        self.play(Create(VGroup(*backs)), run_time=seconds - 0.8)
+
+        # each penalty's lambda is a budget: the shapes grow to t = ||w(lambda)||_1, r = ||w(lambda)||_2
+        axis, self.band = self.lambda_axis()
+        i = d.i_star
+        self.grow = ValueTracker(0.0)
+        budgets = always_redraw(self.growing_budgets)
+        seconds = self.cue("Each λ sets a budget: t = ‖w(λ)‖₁ for the diamond, r = ‖w(λ)‖₂ for the circle.")
+        self.add(budgets)
+        cursor = self.cursor(i)
+        self.play(FadeIn(heads), FadeIn(axis), FadeIn(cursor), run_time=0.8)
+        self.play(self.grow.animate.set_value(1.0), run_time=seconds - 0.8, rate_func=smooth)
+        budgets.clear_updaters()
+
+        # the loss rises from its minimum until its ellipse first meets the budget
+        shown = VGroup()
+        for which, ws, touch, text in (
+            (0, d.geo_l1, d.touch_l1, f"The loss ellipse grows until it meets the diamond: a corner, w{d.zero_axis + 1} = 0."),
+            (1, d.geo_l2, d.touch_l2, "It meets the circle off the axes: both ridge weights stay."),
+        ):
+            seconds = self.cue(text)
+            level = ValueTracker(0.05 * touch[i])
+            grown = always_redraw(lambda which=which, level=level: self.touching(which, level.get_value()))
+            self.add(grown)
+            self.play(level.animate.set_value(touch[i]), run_time=seconds - 0.7, rate_func=smooth)
+            grown.clear_updaters()
+            found = VGroup(self.optimum(which, ws[i]), self.weight_text(which, ws[i]))
+            self.play(FadeIn(found, scale=1.3), run_time=0.7)
+            shown.add(grown, found)
+        self.lam_index = ValueTracker(i)
+        self.swept = redraw(self.geo_index, self.state)
+        self.remove(budgets, shown, cursor)
+        self.add(self.swept)  # the same picture, now driven by lambda
+        self.geometry = VGroup(*frames, *backs, heads, axis)
+
+    def growing_budgets(self):
+        d, u = self.d, self.grow.get_value()
+        t, r = u * d.budget_l1[d.i_star], u * d.budget_l2[d.i_star]
+        return VGroup(self.diamond(t), self.circle(r), mono(f"t = {fmt(t)}", size=NUMBER_SIZE, color=L1)
+                      .move_to(self.row_left[0], aligned_edge=LEFT),
+                      mono(f"r = {fmt(r)}", size=NUMBER_SIZE, color=L2).move_to(self.row_left[1], aligned_edge=LEFT))
 
     def sweep_lambda(self):
-        first, last = self.d.one_zero  # the grid descends in lambda
-        lo, hi = self.d.geo_lams[last], self.d.geo_lams[first]
-        self.say(f"For every λ from {lo:.2f} to {hi:.2f}, lasso keeps w{self.d.zero_axis + 1} exactly 0.",
-                 wait=0.1)
-        self.play(self.lam_index.animate.set_value(0), run_time=1.7, rate_func=smooth)
-        self.play(self.lam_index.animate.set_value(self.d.sweep_low), run_time=2.7, rate_func=smooth)
-        self.play(self.lam_index.animate.set_value(self.d.i_star), run_time=1.0, rate_func=smooth)
-        self.wait(0.2)
-        for mob in self.geometry:
-            mob.clear_updaters()
-        self.play(FadeOut(self.geometry))
+        d = self.d
+        zero = d.zero_axis + 1
+        seconds = self.cue(f"For every λ ≥ {fmt(d.band_from)}, the lasso keeps w{zero} at exactly 0.")
+        self.play(FadeIn(self.band), run_time=0.8)
+        self.play(self.lam_index.animate.set_value(d.band_low), run_time=seconds - 0.8, rate_func=smooth)
+        seconds = self.cue(f"Past λ = {fmt(d.all_zero_from)} both weights are 0: the diamond is a point.")
+        self.play(self.lam_index.animate.set_value(0), run_time=seconds, rate_func=smooth)
+        seconds = self.cue(f"Below {fmt(d.band_from)}, w{zero} leaves the axis. The circle touches no axis.")
+        self.play(self.lam_index.animate.set_value(d.sweep_low), run_time=seconds - 1.0, rate_func=smooth)
+        self.play(self.lam_index.animate.set_value(d.i_star), run_time=1.0, rate_func=smooth)
+        self.swept.clear_updaters()
+        self.play(FadeOut(VGroup(self.geometry, self.band, self.swept)), run_time=0.7)
 
-    # ------------------------------------------------------------------ (c) the regularization path
-    def path_axes(self, centre, path):
-        t = np.log10(self.d.path_lams)
-        both = np.vstack([self.d.path_l1, self.d.path_l2])
-        bottom, top = 1.1 * min(float(both.min()), 0.0), 1.1 * max(float(both.max()), 0.0)
-        bottom, top = bottom - 0.1 * (top - bottom), top + 0.1 * (top - bottom)  # room above and below 0
-        axes = Axes(x_range=[t[0], t[-1], 1], y_range=[bottom, top, 1], x_length=5.8, y_length=3.6, tips=False,
-                    axis_config={"stroke_opacity": 0, "include_ticks": False}).move_to(centre)
-        left = t[0]
+    # ------------------------------------------------------------------ (c) the regularization path, log |w|
+    def path_frame(self, which):
+        """|w_j| against lambda, both on log scales, and a strip below for weights that are exactly 0."""
+        d, plane = self.d, self.path_planes[which]
+        x0, x1, y0, y1 = plane.x0, plane.x1, d.log_floor, plane.y1
         frame = VGroup(
-            Line(axes.c2p(t[0], 0), axes.c2p(t[-1], 0), color=MUTED, stroke_width=1.5),
-            Line(axes.c2p(t[0], bottom), axes.c2p(t[-1], bottom), color=MUTED, stroke_width=2),
-            Line(axes.c2p(left, bottom), axes.c2p(left, top), color=MUTED, stroke_width=2),
+            Line(plane.c2p(x0, y0), plane.c2p(x1, y0), color=MUTED, stroke_width=2),
+            Line(plane.c2p(x0, y0), plane.c2p(x0, y1), color=MUTED, stroke_width=2),
+            DashedLine(plane.c2p(x0, self.zero_y), plane.c2p(x1, self.zero_y), color=MUTED, stroke_width=2),
+            mono("0", size=SMALL_SIZE, color=TEXT).next_to(plane.c2p(x0, self.zero_y), LEFT, buff=0.12),
         )
-        for k in range(int(np.ceil(t[0])), int(np.floor(t[-1])) + 1):  # decades of lambda
-            frame.add(Line(axes.c2p(k, bottom), axes.c2p(k, bottom) + 0.08 * UP, color=MUTED))
-            frame.add(MathTex(f"10^{{{k}}}", font_size=24, color=MUTED).next_to(axes.c2p(k, bottom), DOWN, buff=0.1))
-        for v in range(int(np.ceil(bottom)), int(np.floor(top)) + 1):
-            frame.add(label(f"{v}", size=18, color=MUTED).next_to(axes.c2p(left, v), LEFT, buff=0.1))
-        lam_lab = MathTex(r"\lambda", font_size=30, color=MUTED).next_to(axes.c2p(t[-1], bottom), RIGHT, buff=0.15)
-        w_lab = MathTex("w_j", font_size=28, color=MUTED).next_to(axes.c2p(left, top), UP, buff=0.1)
-        t_max = np.log10(self.d.lam_max)
-        lmax = DashedLine(axes.c2p(t_max, bottom), axes.c2p(t_max, top), color=FAINT, stroke_width=2)
-        lmax_lab = MathTex(r"\lambda_{\max}", font_size=24, color=MUTED).next_to(lmax, UP, buff=0.08)
-        return axes, VGroup(frame, lam_lab, w_lab, lmax, lmax_lab)
+        for k in range(int(np.ceil(y0)), int(np.floor(y1)) + 1):  # decades of |w|
+            frame.add(Line(plane.c2p(x0, k), plane.c2p(x0, k) + 0.08 * RIGHT, color=MUTED),
+                      mono(f"{10.0**k:g}", size=SMALL_SIZE, color=MUTED).next_to(plane.c2p(x0, k), LEFT, buff=0.12))
+        for k in range(int(np.ceil(x0)), int(np.floor(x1)) + 1):  # decades of lambda
+            frame.add(Line(plane.c2p(k, y0), plane.c2p(k, y0) + 0.08 * UP, color=MUTED),
+                      mono(f"{10.0**k:g}", size=SMALL_SIZE, color=MUTED).next_to(plane.c2p(k, plane.y0), DOWN, buff=0.1))
+        frame.add(MathTex(r"\lambda", font_size=SYMBOL_SIZE, color=MUTED).next_to(plane.c2p(x1, plane.y0), RIGHT, buff=0.15))
+        name = ("Lasso", "Ridge")[which]
+        head = label(f"{name}: |w| on a log scale", size=BODY_SIZE, color=(L1, L2)[which])
+        return frame, head.move_to(SIDES[which] + HEAD_Y * UP)
+
+    def path_curves(self, which, i):
+        """One curve per weight up to lambda_i: log10 |w_j| while non-zero, on the zero strip once exactly 0."""
+        d, plane = self.d, self.path_planes[which]
+        path = (d.path_l1, d.path_l2)[which][: i + 1]
+        t = np.log10(d.path_lams[: i + 1])
+        y = np.where(path == 0, self.zero_y, np.log10(np.maximum(np.abs(path), 10.0**d.log_floor)))
+        if i == 0:
+            return VGroup(*(Dot(plane.c2p(t[0], y[0, j]), radius=0.02, color=(L1, L2)[which]) for j in range(path.shape[1])))
+        return VGroup(*(polyline(plane, np.stack([t, y[:, j]], 1), (L1, L2)[which], 2.5, 0.9)
+                        for j in range(path.shape[1])))
 
     def path_step(self):
         return int(round(self.path_index.get_value()))
 
-    def path_curves(self, axes, path, color):
-        """One curve per coefficient over log10(lambda); Create grows them in step with the cursor."""
-        t = np.log10(self.d.path_lams)
-        return VGroup(*(polyline(axes, np.stack([t, path[:, j]], 1), color, 2.5, 0.9) for j in range(path.shape[1])))
+    def path_marks(self, i):
+        return self.cached(("path", i), lambda: self.build_path_marks(i))
 
-    def path_marks_l1(self, i):
-        return self.path_marks(self.pax1, self.d.path_l1, L1, self.d.zeros_l1, i)
-
-    def path_marks_l2(self, i):
-        return self.path_marks(self.pax2, self.d.path_l2, L2, self.d.zeros_l2, i)
-
-    def path_marks(self, axes, path, color, zeros, i):
-        """The cursor at lambda_i, the count of exact zeros there and (lasso) where coefficients hit 0."""
-        t = np.log10(self.d.path_lams[: i + 1])
+    def build_path_marks(self, i):
+        d = self.d
         group = VGroup()
-        group.add(Line(axes.c2p(t[-1], axes.y_range[0]), axes.c2p(t[-1], axes.y_range[1]),
-                       color=MUTED, stroke_width=1.5))
-        if path is self.d.path_l1:  # mark where each lasso coefficient becomes exactly 0 for good
-            for k in self.d.zero_from:
-                if 0 < k <= i:
-                    group.add(Dot(axes.c2p(np.log10(self.d.path_lams[k]), 0), radius=0.07, color=TEXT))
-        group.add(self.number_text(f"exact zeros: {zeros[i]}/{path.shape[1]}", color, axes.get_top() + 0.5 * UP))
+        for which in (0, 1):
+            plane = self.path_planes[which]
+            group.add(self.path_curves(which, i))
+            path, zeros, smallest = ((d.path_l1, d.zeros_l1, d.smallest_l1), (d.path_l2, d.zeros_l2, d.smallest_l2))[which]
+            x = np.log10(d.path_lams[i])
+            group.add(Line(plane.c2p(x, self.zero_y), plane.c2p(x, plane.y1), color=TEXT, stroke_width=1.5))
+            color = (L1, L2)[which]
+            group.add(self.number(f"exact zeros {zeros[i]}/{path.shape[1]}", color, self.row_left[which], aligned=LEFT))
+            group.add(self.number(f"min |w| {small(smallest[i])}", color, self.row_right[which], aligned=RIGHT))
         return group
 
     def show_paths(self):
-        centre = 0.5 * DOWN
-        d = self.d.path_l1.shape[1]
-        self.pax1, frame1 = self.path_axes(3.55 * LEFT + centre, self.d.path_l1)
-        self.pax2, frame2 = self.path_axes(3.55 * RIGHT + centre, self.d.path_l2)
-        head1 = label("Lasso path", size=BODY_SIZE, color=L1).move_to(3.55 * LEFT + 2.6 * UP)
-        head2 = label("Ridge path", size=BODY_SIZE, color=L2).move_to(3.55 * RIGHT + 2.6 * UP)
-        self.play(FadeIn(VGroup(frame1, frame2, head1, head2)))
+        d = self.d
+        t = np.log10(d.path_lams)
+        top = np.log10(max(np.abs(d.path_l1).max(), np.abs(d.path_l2).max()))
+        self.zero_y = d.log_floor - 0.6  # the exact-zero strip: below the log axis, apart from it
+        self.path_planes = [Plane((t[0], t[-1]), (self.zero_y - 0.15, top + 0.1), PATH_SIZE, side + 0.25 * RIGHT + PATH_Y * UP)
+                            for side in SIDES]
+        frames, heads = zip(*(self.path_frame(which) for which in (0, 1)))
         self.path_index = ValueTracker(0)
-        curves = VGroup(
-            self.path_curves(self.pax1, self.d.path_l1, L1),
-            self.path_curves(self.pax2, self.d.path_l2, L2),
-        )
-        marks = VGroup(redraw(self.path_step, self.path_marks_l1), redraw(self.path_step, self.path_marks_l2))
+        marks = redraw(self.path_step, self.path_marks)
+        n_true = int(np.count_nonzero(d.w_true))
+        all_zero = int(np.flatnonzero(d.zeros_l1 == d.path_l1.shape[1])[0])
+        first_zero = int(np.flatnonzero(d.zeros_l1 > 0)[0])
+        seconds = self.cue(f"Eight weights, {n_true} useful. Now |w| on a log scale, λ growing.")
+        self.play(FadeIn(VGroup(*frames, *heads)), run_time=0.8)
         self.add(marks)
-        self.say(f"{d} features, {int(np.count_nonzero(self.d.w_true))} truly useful. Sweep λ small to large.",
-                 wait=0.1)
-        self.add(curves, marks)  # the marks (zero dots, counters) stay in front of the growing curves
-        self.play(
-            self.path_index.animate.set_value(len(self.d.path_lams) - 1),
-            *(Create(curve) for curve in curves.family_members_with_points()),
-            run_time=5,
-            rate_func=linear,
-        )
+        self.play(self.path_index.animate.set_value(first_zero), run_time=seconds - 0.8, rate_func=linear)
+        seconds = self.cue("Lasso weights land on exactly 0, one by one.")
+        self.play(self.path_index.animate.set_value(all_zero), run_time=max(seconds, 3.0), rate_func=linear)
+        smallest = small(d.smallest_l2[-1])
+        seconds = self.cue(f"Ridge weights only shrink: the smallest ends at {smallest}, never 0.")
+        self.play(self.path_index.animate.set_value(len(d.path_lams) - 1), run_time=seconds, rate_func=linear)
         marks.clear_updaters()
-        self.say("Lasso weights hit exactly 0 one by one (dots); at large λ all are 0.")
-        self.say(f"Ridge shrinks but never hits 0: smallest |weight| {self.d.ridge_min_abs:.2g}.")
-        self.play(FadeOut(VGroup(frame1, frame2, head1, head2, curves, marks)))
+        self.play(FadeOut(VGroup(*frames, *heads, marks)), run_time=0.7)
 
-    # ------------------------------------------------------------------ (d) when to use which
-    def card(self, head, color, lines, centre, extra=None, width=6.6, height=3.6, pitch=0.55):
-        """A panel with a coloured heading and bullet lines on a fixed pitch (Text heights vary)."""
-        box = RoundedRectangle(width=width, height=height, corner_radius=0.15, stroke_color=color,
-                               stroke_width=2, fill_color=PANEL, fill_opacity=1).move_to(centre)
-        top_left = box.get_corner(UP + LEFT) + 0.4 * RIGHT + 0.5 * DOWN
-        group = VGroup(box, label(head, size=BODY_SIZE, color=color).move_to(top_left, aligned_edge=LEFT))
-        for k, line in enumerate(lines, start=1):
-            group.add(label("•  " + line, size=SMALL_SIZE, color=TEXT)
-                      .move_to(top_left + k * pitch * DOWN + 0.1 * RIGHT, aligned_edge=LEFT))
-        if extra is not None:
-            group.add(extra.move_to(top_left + (len(lines) + 1) * pitch * DOWN + 0.5 * RIGHT, aligned_edge=LEFT))
+    # ------------------------------------------------------------------ (d) the step that makes the zeros
+    def stacked(self, xs, y, gap=0.17):
+        """Dot positions at scene x = xs on the line at height y; dots that would touch stack upward."""
+        levels, out = [], []
+        for x in xs:
+            level = 0
+            while any(abs(x - x2) < gap and l2 == level for x2, l2 in levels):
+                level += 1
+            levels.append((x, level))
+            out.append(np.array([x, y + level * gap, 0.0]))
+        return out
+
+    def show_soft_threshold(self):
+        d = self.d
+        centre = SIDES[0] + 0.1 * RIGHT
+        reach = 1.1 * float(np.abs(d.dots_v).max())
+        line = Plane((-reach, reach), (-1, 1), (5.6, 2.0), centre)
+        top_y, bottom_y = 0.9, -1.5
+        x = lambda v: line.c2p(v, 0)[0]  # noqa: E731
+        formula = MathTex(r"S_t(v) = \mathrm{sign}(v)\,\max(|v| - t,\ 0)", font_size=FORMULA_SIZE, color=L1)
+        formula.move_to(centre[0] * RIGHT + HEAD_Y * UP)
+        lines = VGroup()
+        for y, name in ((top_y, r"v = w - \mathrm{lr}\,\nabla \mathrm{loss}"), (bottom_y, r"S_t(v)")):
+            lines.add(Line([x(-reach), y, 0], [x(reach), y, 0], color=MUTED, stroke_width=2),
+                      Line([x(0), y - 0.1, 0], [x(0), y + 0.1, 0], color=MUTED, stroke_width=2),
+                      MathTex(name, font_size=SYMBOL_SIZE, color=MUTED).next_to([x(-reach), y, 0], UP + RIGHT, buff=0.1)
+                      .shift(0.35 * UP))
+        zone = Rectangle(width=2 * d.dots_t * line.sx, height=0.5, stroke_width=0, fill_color=L1, fill_opacity=0.3)
+        zone.move_to([x(0), top_y, 0])
+        zone_lab = VGroup(MathTex(r"|v| \le t", font_size=SYMBOL_SIZE, color=L1),
+                          mono(f"t = {fmt(d.dots_t)}", size=SMALL_SIZE, color=L1)).arrange(RIGHT, buff=0.25)
+        zone_lab.next_to(zone, DOWN, buff=0.15)
+        order = np.argsort(d.dots_v)
+        starts = self.stacked([x(d.dots_v[j]) for j in order], top_y + 0.12)
+        ends = self.stacked([x(d.dots_out[j]) for j in order], bottom_y + 0.12)
+        dots = VGroup(*(Dot(p, radius=0.07, color=TEXT) for p in starts))
+        trails = VGroup(*(Line(a, b, color=MUTED, stroke_width=1.5) for a, b in zip(starts, ends)))
+        n_zero = int(np.count_nonzero(d.dots_out == 0))
+        count = mono(f"{n_zero} of {len(d.dots_out)} weights: exactly 0", size=NUMBER_SIZE, color=L1)
+        count.next_to([x(0), bottom_y, 0], DOWN, buff=0.35)
+
+        seconds = self.cue("The lasso's step: a gradient step to v, then soft-threshold S_t.")
+        self.play(Write(formula), run_time=1.4)
+        self.play(FadeIn(lines), FadeIn(zone), FadeIn(zone_lab), run_time=1.0)
+        self.play(FadeIn(dots, lag_ratio=0.1), run_time=max(1.0, seconds - 2.4))
+        seconds = self.cue(f"Every |v| ≤ t lands on exactly 0: the dead zone makes the zeros.")
+        self.play(
+            *(dot.animate.move_to(end) for dot, end in zip(dots, ends)),
+            Create(trails),
+            run_time=seconds - 0.8,
+        )
+        self.play(FadeIn(count), run_time=0.8)
+        self.soft = VGroup(formula, lines, zone, zone_lab, dots, trails, count)
+
+        # the same 2-D problem as before, lambda as at rest: lasso_step vs a plain subgradient step
+        z = d.zero_axis
+        k_max = len(d.ista) - 1
+        lo = min(float(d.subgradient[:, z].min()), 0.0)
+        hi = max(float(d.subgradient[:, z].max()), float(d.ista[:, z].max()))
+        pad = 0.08 * (hi - lo)
+        self.iter_plane = Plane((0, k_max), (lo - pad, hi + pad), (5.2, 3.4), SIDES[1] + 0.3 * RIGHT + 0.55 * DOWN)
+        p = self.iter_plane
+        frame = VGroup(
+            Line(p.c2p(0, 0), p.c2p(k_max, 0), color=MUTED, stroke_width=2),
+            Line(p.c2p(0, lo - pad), p.c2p(0, hi + pad), color=MUTED, stroke_width=2),
+            mono("0", size=SMALL_SIZE, color=MUTED).next_to(p.c2p(0, 0), LEFT, buff=0.12),
+            MathTex(rf"w_{z + 1}", font_size=SYMBOL_SIZE, color=MUTED).next_to(p.c2p(0, hi + pad), LEFT, buff=0.12),
+            label("step", size=SMALL_SIZE, color=MUTED).next_to(p.c2p(k_max, lo - pad), DOWN, buff=0.1, aligned_edge=RIGHT),
+        )
+        head = label("one weight, same step size", size=BODY_SIZE, color=TEXT).move_to(SIDES[1] + HEAD_Y * UP)
+        self.k_index = ValueTracker(0)
+        runs = redraw(lambda: int(round(self.k_index.get_value())), self.iterates)
+        wobble = int(np.flatnonzero(d.subgradient[:, z] < 0)[0]) + 6  # past the first overshoot and back
+        seconds = self.cue(f"Plain subgradient steps overshoot: w{z + 1} wobbles around 0.")
+        self.play(FadeIn(VGroup(frame, head)), run_time=0.7)
+        self.add(runs)
+        self.play(self.k_index.animate.set_value(wobble), run_time=seconds - 0.7, rate_func=linear)
+        seconds = self.cue(f"lasso_step puts w{z + 1} on exactly 0 and keeps it there.")
+        self.play(self.k_index.animate.set_value(k_max), run_time=seconds, rate_func=linear)
+        runs.clear_updaters()
+        self.play(FadeOut(VGroup(self.soft, frame, head, runs)), run_time=0.7)
+
+    def iterates(self, k):
+        return self.cached(("iterates", k), lambda: self.build_iterates(k))
+
+    def build_iterates(self, k):
+        d, p, z = self.d, self.iter_plane, self.d.zero_axis
+        steps = np.arange(k + 1)
+        group = VGroup()
+        for row, (name, path, color) in enumerate((("subgradient", d.subgradient, GRAD), ("lasso_step", d.ista, L1))):
+            if k > 0:
+                group.add(polyline(p, np.stack([steps, path[: k + 1, z]], 1), color, 3))
+            group.add(Dot(p.c2p(k, path[k, z]), radius=0.06, color=color))
+            group.add(self.number(f"{name:<12}w{z + 1} = {weight(path[k, z], 3)}", color,
+                                  SIDES[1] + 2.55 * LEFT + (ROW_Y - 0.45 * (1 - row)) * UP, aligned=LEFT))
         return group
 
-    def when_to_use(self):
-        l2_lines = [
-            "the default choice",
-            "keeps every feature, all small",
-            "smooth: differentiable everywhere",
-            "= weight decay under plain SGD",
-        ]
-        l1_lines = [
-            "sparse: picks features for you",
-            "not differentiable at 0",
-            "exact zeros need the prox step:",
-        ]
-        soft = MathTex(r"S_t(w) = \mathrm{sign}(w)\,\max(|w| - t,\, 0)", font_size=32, color=L1)
-        l2_card = self.card("Use L2 (ridge)", L2, l2_lines, 3.45 * LEFT)
-        l1_card = self.card("Use L1 (lasso)", L1, l1_lines, 3.45 * RIGHT, extra=soft)
-        self.play(
-            FadeIn(l2_card, shift=0.1 * UP),
-            FadeIn(l1_card, shift=0.1 * UP),
-            run_time=1.0,
+    # ------------------------------------------------------------------ (e) when to use which: twin features
+    def bars(self, i):
+        return self.cached(("bars", i), lambda: self.build_bars(i))
+
+    def build_bars(self, i):
+        d = self.d
+        group = VGroup()
+        for which, path, color in ((0, d.twin_l1, L1), (1, d.twin_l2, L2)):
+            p = self.bar_planes[which]
+            for j, value in enumerate(path[i]):
+                base = p.c2p(j, 0)
+                if value > 0:
+                    group.add(Rectangle(width=0.62, height=value * p.sy, stroke_width=0, fill_color=color,
+                                        fill_opacity=0.85).move_to(base, aligned_edge=DOWN))
+                group.add(self.number(weight(value), color if value != 0 else TEXT, base + (value * p.sy + 0.25) * UP))
+        group.add(self.number(f"λ = {fmt(d.twin_lams[i])}", TEXT, HEAD_Y * UP))
+        return group
+
+    def show_twins(self):
+        d = self.d
+        top = float(max(d.twin_l1[: d.twin_show + 1].max(), d.twin_l2[: d.twin_show + 1].max()))
+        self.bar_planes = [Plane((-0.6, 2.6), (0, top), (4.2, 3.0), side + 0.55 * DOWN) for side in SIDES]
+        frame = VGroup()
+        for which, side in enumerate(SIDES):
+            p = self.bar_planes[which]
+            frame.add(Line(p.c2p(-0.6, 0), p.c2p(2.6, 0), color=MUTED, stroke_width=2))
+            for j in range(3):
+                frame.add(mono(f"x{j + 1}", size=NUMBER_SIZE, color=TEXT).next_to(p.c2p(j, 0), DOWN, buff=0.15))
+            twins = Line(p.c2p(-0.35, 0) + 0.6 * DOWN, p.c2p(1.35, 0) + 0.6 * DOWN, color=MUTED, stroke_width=2)
+            frame.add(twins, mono(f"twins, corr {fmt(d.twin_corr)}", size=SMALL_SIZE, color=MUTED)
+                      .next_to(twins, DOWN, buff=0.1))
+            frame.add(label(("Lasso", "Ridge")[which], size=BODY_SIZE, color=(L1, L2)[which]).move_to(side + HEAD_Y * UP))
+        self.bar_index = ValueTracker(0)
+        shown = redraw(lambda: int(round(self.bar_index.get_value())), self.bars)
+        third = d.twin_show // 3
+        seconds = self.cue(f"Twins: x1 and x2 carry one signal (correlation {fmt(d.twin_corr)}).")
+        self.play(FadeIn(frame), run_time=0.7)
+        self.add(shown)
+        self.play(self.bar_index.animate.set_value(third), run_time=seconds - 0.7, rate_func=linear)
+        kept = d.twin_kept + 1
+        seconds = self.cue(f"As λ drops, lasso keeps x{kept} and leaves its twin at exactly 0.")
+        self.play(self.bar_index.animate.set_value(2 * third), run_time=seconds, rate_func=linear)
+        seconds = self.cue("Ridge splits the weight: each twin gets about half.")
+        self.play(self.bar_index.animate.set_value(d.twin_show), run_time=seconds, rate_func=linear)
+        shown.clear_updaters()
+        tags = VGroup(
+            label("picks features", size=SMALL_SIZE, color=L1).move_to(SIDES[0] + ROW_Y * UP),
+            label("keeps all: the default", size=SMALL_SIZE, color=L2).move_to(SIDES[1] + ROW_Y * UP),
         )
-        self.say("Default to L2. Use L1 to select features: its prox step makes zeros.")
-        self.wait(1.5)  # the summary stays up: the clip's last frame is the answer
+        self.cue("Pick features with L1. Keep them all, stably, with L2: the default.")
+        self.play(FadeIn(tags, shift=0.1 * DOWN), run_time=1.0)
+        self.wait(max(0.5, self._cue_end - self.renderer.time))

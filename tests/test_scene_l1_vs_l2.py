@@ -14,9 +14,14 @@ def shown():
     return {seed: data(seed) for seed in SEEDS}
 
 
+def loss_level(d, w):
+    """The quad radius of w: monotone in the 2-D problem's data loss."""
+    return l1_vs_l2.quad_radius(d.ols, d.gram, w)
+
+
 def test_same_seed_same_data(shown):
     again = data(0)
-    for name in ("X2", "y2", "geo_l1", "geo_l2", "Xp", "yp", "path_l1", "path_l2", "pull_l1"):
+    for name in ("X2", "y2", "geo_l1", "geo_l2", "Xp", "yp", "path_l1", "path_l2", "pull_l1", "ista", "Xt", "twin_l1"):
         np.testing.assert_array_equal(getattr(again, name), getattr(shown[0], name))
 
 
@@ -40,7 +45,7 @@ def test_pull_is_the_core_gradient(shown, seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_geometry_is_the_core_path_and_fit(shown, seed):
     d = shown[seed]
-    np.testing.assert_array_equal(d.geo_lams[0], regviz.lam_max(d.X2, d.y2))
+    assert d.lam_max == regviz.lam_max(d.X2, d.y2)
     for penalty, grid in (("l1", d.geo_l1), ("l2", d.geo_l2)):
         expected = regviz.regularization_path(d.X2, d.y2, penalty, d.geo_lams)
         others = np.arange(len(d.geo_lams)) != d.i_star
@@ -56,26 +61,39 @@ def test_lasso_touches_a_corner_ridge_does_not(shown, seed):
     w1, w2 = d.geo_l1[d.i_star], d.geo_l2[d.i_star]
     assert np.count_nonzero(w1 == 0) == 1 and w1[d.zero_axis] == 0.0  # exactly one exact zero: a corner
     assert np.all(w2 != 0) and np.all(np.abs(w2) > 1e-3)  # the circle is touched off the axes
-    first, last = d.one_zero
-    assert np.all((d.geo_l1[first:last + 1] == 0).sum(axis=1) == 1)  # a whole range of lambda, not luck
-    assert np.all(d.geo_l1[0] == 0)  # at lam_max the lasso is all zeros
-    assert np.all((d.geo_l1[d.sweep_low] != 0))  # the sweep goes far enough for the lasso to leave the axis
+    # ...and on the whole sweep: ridge never has a zero weight
+    assert np.all(d.geo_l2[: d.sweep_low + 1] != 0)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_touching_contour_does_not_enter_the_constraint(shown, seed):
-    """The optimum is where the lowest loss ellipse meets the diamond/circle: no point of the region does better."""
+def test_each_lambda_is_the_budget_its_solution_spends(shown, seed):
+    """Penalty form = constraint form: w(lam) minimises the data loss over the diamond of t = ||w(lam)||_1
+    (the circle of r = ||w(lam)||_2), so no point of the region's edge has a lower loss level."""
     d = shown[seed]
-    loss = lambda w: l1_vs_l2.quad_radius(d.ols, d.gram, w)  # noqa: E731  monotone in the data loss
-    angles = np.linspace(0, 2 * np.pi, 721)
+    angles = np.linspace(0, 2 * np.pi, 1441)
     unit = np.stack([np.cos(angles), np.sin(angles)], 1)
-    s = np.abs(d.geo_l1[d.i_star]).sum()
-    diamond = s * unit / np.abs(unit).sum(axis=1, keepdims=True)
-    r = np.linalg.norm(d.geo_l2[d.i_star])
-    # Loss tolerance: the solver stops at 1e-12 steps, far below 1e-8 in the quadratic form.
-    assert min(loss(p) for p in diamond) >= loss(d.geo_l1[d.i_star]) - 1e-8
-    # Ridge solves the penalised problem, which at this r is the constrained optimum on the circle.
-    assert min(loss(p) for p in r * unit) >= loss(d.geo_l2[d.i_star]) - 1e-3  # 721-point circle: O(dθ^2)
+    for i in np.linspace(1, d.sweep_low, 7).astype(int):
+        t, r = d.budget_l1[i], d.budget_l2[i]
+        assert t == pytest.approx(np.abs(d.geo_l1[i]).sum()) and r == pytest.approx(np.linalg.norm(d.geo_l2[i]))
+        diamond = t * unit / np.abs(unit).sum(axis=1, keepdims=True)
+        # the solver stops at 1e-12 steps: far below 1e-8 in the quadratic form
+        assert min(loss_level(d, p) for p in diamond) >= d.touch_l1[i] - 1e-8
+        # 1441 points on the circle: the sampled minimum is within O(dθ^2) of the true one
+        assert min(loss_level(d, p) for p in r * unit) >= d.touch_l2[i] - 1e-4
+        # the touching ellipse is the one through the optimum
+        assert d.touch_l1[i] == pytest.approx(loss_level(d, d.geo_l1[i]))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_window_holds_every_shape_whole(shown, seed):
+    d = shown[seed]
+    x0, x1, y0, y1 = d.window
+    inside = lambda p: np.all((p[:, 0] > x0) & (p[:, 0] < x1) & (p[:, 1] > y0) & (p[:, 1] < y1))  # noqa: E731
+    for r in [*d.levels, *d.touch_l1[: d.sweep_low + 1], *d.touch_l2[: d.sweep_low + 1]]:
+        assert inside(l1_vs_l2.ellipse(d.ols, d.gram, r, 400))
+    s = max(d.budget_l1[: d.sweep_low + 1].max(), d.budget_l2[: d.sweep_low + 1].max())
+    assert inside(np.array([[s, 0], [-s, 0], [0, s], [0, -s]]))
+    assert x0 < 0 < x1 and y0 < 0 < y1  # the axes cross inside
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -83,42 +101,115 @@ def test_contours_are_level_sets_of_the_data_loss(shown, seed):
     d = shown[seed]
     np.testing.assert_allclose(d.gram, d.X2.T @ d.X2 / len(d.y2))
     np.testing.assert_allclose(d.ols, np.linalg.lstsq(d.X2, d.y2, rcond=None)[0])
-    radius = l1_vs_l2.quad_radius(d.ols, d.gram, d.geo_l1[d.i_star])
-    for run in d.touch_l1[d.i_star]:
-        np.testing.assert_allclose([l1_vs_l2.quad_radius(d.ols, d.gram, p) for p in run], radius)
-        assert np.all((run >= d.box[0]) & (run <= d.box[1]))
+    for r in d.levels:
+        np.testing.assert_allclose([loss_level(d, p) for p in l1_vs_l2.ellipse(d.ols, d.gram, r)], r)
+    # the outermost static ellipse is the loss at w = 0: where the lasso sits for lam >= lam_max
+    assert d.levels.max() == pytest.approx(loss_level(d, np.zeros(2)))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_band_where_the_lasso_keeps_the_weight_at_zero(shown, seed):
+    d = shown[seed]
+    z = d.zero_axis
+    assert np.all(d.geo_l1[: d.band_low + 1, z] == 0)  # every grid lambda in the band
+    assert d.geo_l1[d.band_low + 1, z] != 0  # ... and the next one below leaves the axis
+    assert d.sweep_low > d.band_low
+    # the edges as printed, rounded up, still lie inside: fit there keeps the zeros the caption names
+    assert d.geo_lams[d.band_low] <= d.band_from < d.geo_lams[d.band_low] + 0.01
+    for lam in (d.band_from, 0.5 * (d.band_from + d.lam_max), d.lam_max):
+        assert regviz.fit(d.X2, d.y2, "l1", lam).w[z] == 0
+    assert d.lam_max <= d.all_zero_from < d.lam_max + 0.01
+    np.testing.assert_array_equal(regviz.fit(d.X2, d.y2, "l1", d.all_zero_from).w, 0.0)
+    assert np.any(regviz.fit(d.X2, d.y2, "l1", 0.98 * d.lam_max).w != 0)  # lam_max is the edge
+    assert np.all(d.geo_l1[d.geo_lams >= d.lam_max] == 0)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_path_is_the_core_path(shown, seed):
     d = shown[seed]
-    assert d.lam_max == regviz.lam_max(d.Xp, d.yp)
+    assert d.path_lam_max == regviz.lam_max(d.Xp, d.yp)
     np.testing.assert_array_equal(d.path_l1, regviz.regularization_path(d.Xp, d.yp, "l1", d.path_lams))
     np.testing.assert_array_equal(d.path_l2, regviz.regularization_path(d.Xp, d.yp, "l2", d.path_lams))
     np.testing.assert_array_equal(d.zeros_l1, (d.path_l1 == 0).sum(axis=1))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_lasso_reaches_exact_zeros_ridge_never(shown, seed):
+def test_lasso_reaches_exact_zeros_ridge_stays_above_the_log_axis(shown, seed):
     d = shown[seed]
     assert np.all(np.diff(d.path_lams) > 0)
     assert d.zeros_l1[-1] == d.path_l1.shape[1]  # past lam_max every lasso coefficient is exactly 0
     assert d.zeros_l1[0] < d.zeros_l1[-1]
-    assert np.all(d.zeros_l2 == 0) and d.ridge_min_abs > 0  # ridge shrinks but never lands on 0
-    assert d.ridge_min_abs == np.abs(d.path_l2[-1]).min()
-    assert np.abs(d.path_l2[-1]).max() < np.abs(d.path_l2[0]).max()  # ...while shrinking
-    for j, k in enumerate(d.zero_from):  # the marked points: exactly 0 from there on, not just before
-        assert np.all(d.path_l1[k:, j] == 0)
-        assert k == 0 or d.path_l1[k - 1, j] != 0
+    assert np.all(d.smallest_l1[d.zeros_l1 > 0] == 0)  # "min |w| 0" is shown exactly when a zero exists
+    assert np.all(d.zeros_l2 == 0)  # ridge shrinks but never lands on 0...
+    # ...and every ridge |w_j| is drawn on the log axis, above its floor: small, visibly not 0
+    assert np.all(np.abs(d.path_l2) >= 10.0**d.log_floor)
+    assert 10.0 ** (d.log_floor + 1) > d.smallest_l2.min()  # the floor is the decade below the smallest
+    np.testing.assert_array_equal(d.smallest_l2, np.abs(d.path_l2).min(axis=1))
+    assert np.abs(d.path_l2[-1]).max() < 0.1 * np.abs(d.path_l2[0]).max()  # ...while shrinking
 
 
-def test_zero_from_on_a_small_path():
-    path = np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 1.0], [0.5, 0.0, 0.0], [0.0, 0.0, 0.0]])
-    np.testing.assert_array_equal(l1_vs_l2.zero_from(path), [3, 0, 2])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_soft_threshold_dead_zone_makes_the_zeros(shown, seed):
+    d = shown[seed]
+    np.testing.assert_array_equal(d.dots_out, regviz.soft_threshold(d.dots_v, d.dots_t))
+    assert d.dots_t == pytest.approx(d.dots_lr * d.dots_lam)
+    # the map is the lasso step: gradient step then threshold, and at the fit it is a fixed point
+    step = regviz.lasso_step(d.dots_w, d.Xp, d.yp, d.dots_lam, d.dots_lr)
+    np.testing.assert_allclose(d.dots_out, step, atol=1e-12)
+    np.testing.assert_allclose(d.dots_out, d.dots_w, atol=1e-9)
+    # the zeros are exactly the inputs in the dead zone, and both kinds are on screen
+    np.testing.assert_array_equal(d.dots_out == 0, np.abs(d.dots_v) <= d.dots_t)
+    assert 0 < np.count_nonzero(d.dots_out == 0) < len(d.dots_out)
+    # outside the zone every input moves t towards 0
+    out = d.dots_out != 0
+    np.testing.assert_allclose(np.abs(d.dots_v[out]) - np.abs(d.dots_out[out]), d.dots_t)
 
 
-def test_clip_to_box_joins_the_wrapped_run():
-    t = np.linspace(0, 2 * np.pi, 200)
-    circle = np.stack([np.cos(t), np.sin(t)], 1) * 2 + [1.5, 0]  # crosses x = 2 twice
-    runs = l1_vs_l2.clip_to_box(circle, (-3.0, 2.0))
-    assert len(runs) == 1 and np.all(runs[0] <= 2.0)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_subgradient_wobbles_where_lasso_step_lands(shown, seed):
+    d = shown[seed]
+    z, lam, lr = d.zero_axis, d.lam_star, d.sub_lr
+    np.testing.assert_array_equal(d.ista[0], d.ols)
+    np.testing.assert_array_equal(d.subgradient[0], d.ols)
+    for k in range(len(d.ista) - 1):  # each row is one step of its method from the previous row
+        np.testing.assert_array_equal(d.ista[k + 1], regviz.lasso_step(d.ista[k], d.X2, d.y2, lam, lr))
+        grad = d.X2.T @ (d.X2 @ d.subgradient[k] - d.y2) / len(d.y2) + regviz.l1_grad(d.subgradient[k], lam)
+        np.testing.assert_allclose(d.subgradient[k + 1], d.subgradient[k] - lr * grad, rtol=1e-12, atol=1e-15)
+    landed = int(np.flatnonzero(d.ista[:, z] == 0)[0])
+    assert np.all(d.ista[landed:, z] == 0)  # exactly 0 and stays
+    assert landed < len(d.ista) // 2
+    sub = d.subgradient[:, z]
+    assert np.all(sub != 0)  # never exactly 0
+    late = sub[landed:]
+    assert np.count_nonzero(np.diff(np.sign(late)) != 0) >= 4  # crosses 0 again and again
+    assert np.abs(late[-10:]).max() > 0.5 * lr * lam  # and does not settle: it jumps by about lr*lam
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_twins_lasso_keeps_one_ridge_splits(shown, seed):
+    d = shown[seed]
+    assert d.twin_corr > 0.95
+    np.testing.assert_array_equal(d.twin_l1, regviz.regularization_path(d.Xt, d.yt, "l1", d.twin_lams))
+    np.testing.assert_array_equal(d.twin_l2, regviz.regularization_path(d.Xt, d.yt, "l2", d.twin_lams))
+    i, kept = d.twin_show, d.twin_kept
+    other = 1 - kept
+    assert d.twin_l1[i, kept] != 0 and d.twin_l1[i, 2] != 0
+    assert np.all(d.twin_l1[: i + 1, other] == 0)  # the whole sweep shown: the other twin stays exactly 0
+    a, b = d.twin_l2[i, :2]
+    assert a > 0 and b > 0 and abs(a - b) < 0.1 * (a + b)  # ridge gives each twin about half
+    assert np.all(d.twin_l2[: i + 1] != 0)
+
+
+def test_round_up_stays_on_the_true_side():
+    assert l1_vs_l2.round_up(0.8627) == 0.87
+    assert l1_vs_l2.round_up(0.86) == 0.86
+    assert l1_vs_l2.round_up(2.2042) == 2.21
+
+
+def test_ellipse_box_is_the_bounding_box():
+    gram = np.array([[1.0, 0.3], [0.3, 0.8]])
+    ols = np.array([1.0, -0.5])
+    points = l1_vs_l2.ellipse(ols, gram, 1.3, 20_000)
+    lo, hi = l1_vs_l2.ellipse_box(ols, gram, 1.3)
+    np.testing.assert_allclose(points.min(axis=0), lo, atol=1e-6)
+    np.testing.assert_allclose(points.max(axis=0), hi, atol=1e-6)
