@@ -7,7 +7,7 @@ import math
 from html import escape
 
 WIDTH, HEIGHT = 360, 200
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 34  # margins: room for tick labels and axis names
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 32, 34  # margins: room for tick labels and axis names
 
 
 def _ticks(lo, hi, log):
@@ -15,7 +15,7 @@ def _ticks(lo, hi, log):
     if log:
         first, last = math.floor(math.log2(lo)), math.ceil(math.log2(hi))
         step = max(1, (last - first) // 4)
-        return [2.0**k for k in range(first, last + 1, step)]
+        return [2.0**k for k in range(first, last + 1, step) if lo * (1 - 1e-9) <= 2.0**k <= hi * (1 + 1e-9)]
     span = hi - lo or 1.0
     step = 10 ** math.floor(math.log10(span / 4))
     step *= next(m for m in (1, 2, 5, 10) if span / (step * m) <= 5)
@@ -26,14 +26,15 @@ def _ticks(lo, hi, log):
 def _label(value):
     if value == 0:
         return "0"
-    if abs(value) >= 100 or abs(value) < 0.01:
+    if abs(value) >= 1e4 or abs(value) < 0.01:
         return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e")
     return f"{value:g}"
 
 
-def line_chart(series, x_label, y_label, x_log=False, y_log=False, y_max=None, title=""):
+def line_chart(series, x_label, y_label, x_log=False, y_log=False, y_max=None, title="", hline=None):
     """An <svg> of `series`: [(label, css class, xs, ys, style)], style "line" or "dots". Values that are
-    not finite or above y_max are drawn at the top edge as crosses (diverged), never left out silently."""
+    not finite or above y_max are drawn at the top edge as crosses (diverged), never left out silently.
+    hline: (y, label), a dashed reference line (a threshold)."""
     points = [(x, y) for _, _, xs, ys, _ in series for x, y in zip(xs, ys) if math.isfinite(y)]
     xs_all = [x for x, _ in points] or [1.0]
     ys_all = [y for _, y in points if y_max is None or y <= y_max] or [1.0]
@@ -41,6 +42,7 @@ def line_chart(series, x_label, y_label, x_log=False, y_log=False, y_max=None, t
     y_lo, y_hi = min(ys_all), max(ys_all) if y_max is None else y_max
     if not y_log:
         y_lo = min(y_lo, 0.0)
+        y_hi = y_hi + 0.08 * (y_hi - y_lo)  # headroom: no point sits on the top edge
     if x_lo == x_hi:
         x_lo, x_hi = x_lo - 1, x_hi + 1
     if y_lo == y_hi:
@@ -65,8 +67,13 @@ def line_chart(series, x_label, y_label, x_log=False, y_log=False, y_max=None, t
                      f'{_label(tick)}</text>')
     parts.append(f'<text class="axis" x="{(LEFT + WIDTH - RIGHT) / 2}" y="{HEIGHT - 4}" text-anchor="middle">'
                  f'{escape(x_label)}</text>')
-    parts.append(f'<text class="axis" x="10" y="{TOP + 4}" text-anchor="start">{escape(y_label)}</text>')
-    for index, (label, css, xs, ys, style) in enumerate(series):
+    parts.append(f'<text class="axis" x="4" y="12" text-anchor="start">{escape(y_label)}</text>')
+    if hline is not None:
+        y = fy(hline[0])
+        parts.append(f'<line class="threshold" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(f'<text class="axis" x="{LEFT + 4}" y="{y - 4:.1f}">{escape(hline[1])}</text>')
+    legend = 0
+    for label, css, xs, ys, style in series:
         drawn, crosses = [], []
         for x, y in zip(xs, ys):
             if not math.isfinite(y) or (y_max is not None and y > y_max):
@@ -82,7 +89,8 @@ def line_chart(series, x_label, y_label, x_log=False, y_log=False, y_max=None, t
             y = TOP + 4
             parts.append(f'<path class="{css}" d="M{x - 4:.1f},{y - 4} l8,8 m0,-8 l-8,8"/>')
         if label:
-            parts.append(f'<text class="{css} legend" x="{WIDTH - RIGHT - 4}" y="{TOP + 12 + 13 * index}" '
+            legend += 1
+            parts.append(f'<text class="{css} legend" x="{WIDTH - RIGHT - 4}" y="{11 * legend + 1}" '
                          f'text-anchor="end">{escape(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -98,7 +106,8 @@ def evidence_chart(evidence):
         svg = line_chart(
             [("without BN", "a", run["plain"]["lr"], run["plain"]["loss"], "line"),
              ("with BN", "b", run["batch"]["lr"], run["batch"]["loss"], "line")],
-            "learning rate", "training loss", x_log=True, y_max=2.0, title="learning-rate sweep")
+            "learning rate", "training loss", x_log=True, y_max=2.0, title="learning-rate sweep",
+            hline=(0.7 * math.log(3), "trains below this line"))
         caption = (f"Seed {run['seed']}: loss after 80 steps of a 10-layer MLP per learning rate (× above the top: "
                    f"diverged or worse than 2). Largest rate that trains: {run['largest_plain']:g} without, "
                    f"{run['largest_batch']:g} with batch norm.")
@@ -127,9 +136,10 @@ def evidence_chart(evidence):
                      f"{run['ln_spread']:.0e} (rounding); its batch-norm output by {run['bn_spread']:.2f}.")
     if kind == "subgradient":
         run = runs[0]
-        steps = list(range(1, len(run["subgradient_path"]) + 1))
-        svg = line_chart([("subgradient", "a", steps, run["subgradient_path"], "line"),
-                          ("proximal step", "b", steps, run["prox_path"], "line")],
+        shown = 60  # steps: enough to see the jitter settle into its band
+        steps = list(range(1, shown + 1))
+        svg = line_chart([("subgradient", "a", steps, run["subgradient_path"][:shown], "line"),
+                          ("proximal step", "b", steps, run["prox_path"][:shown], "line")],
                          "step", "a weight that is 0 at the optimum", title="subgradient vs proximal")
         return svg, ("The proximal step (soft-thresholding) sets it to exactly 0 and keeps it there; the plain "
                      "subgradient step jitters around 0 and never lands on it.")

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from scenes.listing import listing
 
+from .charts import evidence_chart
 from .files import atomic_path
 from .render import ROOT, clip_duration
-from .syllabus import QUESTIONS
+from .syllabus import QUESTIONS, REFERENCES
 
 TESTS_DIR = ROOT / "tests"
 
@@ -112,7 +113,9 @@ def build_page(out_dir=Path("renders"), verify_json=None):
         claims = []
         for question, text, test, kind in declared:
             if question == q.id:
-                claims.append({"text": text, "test": test, "kind": kind, "result": results.get((question, text))})
+                result = results.get((question, text))
+                claims.append({"text": text, "test": test, "kind": kind, "result": result,
+                               "evidence": _evidence(result)})
         sections.append({"q": q, "clip": _clip(out_dir, q.scene), "code": code_listing(q.code), "claims": claims})
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("regviz.app", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
@@ -122,12 +125,23 @@ def build_page(out_dir=Path("renders"), verify_json=None):
     if verified:
         date = datetime.fromisoformat(verified["date"]).strftime("%Y-%m-%d %H:%M UTC")
     page = env.get_template("page.html.j2").render(
-        sections=sections, verified=verified, verified_date=date, pygments_css=_pygments_css()
+        sections=sections, verified=verified, verified_date=date, pygments_css=_pygments_css(), references=REFERENCES
     )
     dest = out_dir / "index.html"
     with atomic_path(dest) as tmp:
         tmp.write_text(page, encoding="utf-8")
     return dest
+
+
+def _evidence(result):
+    """A demonstrated claim's charts, drawn from the numbers verify.json recorded: [{svg, caption, held, threshold}]."""
+    charts = []
+    for evidence in (result or {}).get("evidence", []):
+        drawn = evidence_chart(evidence)
+        if drawn is not None:
+            charts.append({"svg": drawn[0], "caption": drawn[1], "held": evidence.get("held", "?"),
+                           "threshold": evidence.get("threshold", "?")})
+    return charts
 
 
 def _pygments_css():
