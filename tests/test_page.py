@@ -24,8 +24,8 @@ def site(tiny_renders, tmp_path_factory):
         if name != MISSING:
             shutil.copy(result.path, folder)
             shutil.copy(result.captions, folder)
-    proc = subprocess.run([sys.executable, "-m", "regviz", "verify", "--question", "Q4", "--json",
-                           str(folder / "verify.json")], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, "-m", "regviz", "verify", "--question", "Q4", "--out", str(folder)],
+                          capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return build_page(folder)
 

@@ -13,7 +13,7 @@ def regviz(*args, cwd=None):
 
 def test_verify_reports_every_claim_of_a_question(tmp_path):
     out = tmp_path / "verify.json"
-    proc = regviz("verify", "--question", "Q5", "--json", str(out))
+    proc = regviz("verify", "--question", "Q5", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     doc = json.loads(out.read_text())
     expected = {text for q, text, _, _ in declared_claims() if q == "Q5"}
@@ -46,12 +46,12 @@ def test_a_failing_claim_exits_1_with_its_falsifying_example(tmp_path):
         def test_addition_commutes(a, b):
             assert a + b == b + a
     '''))
-    proc = regviz("verify", "--tests", str(tests), "--json", str(tmp_path / "v.json"))
+    proc = regviz("verify", "--tests", str(tests), "--out", str(tmp_path))
     assert proc.returncode == 1
     assert "Every integer is below 100: FAILED" in proc.stdout
     assert "n=100" in proc.stdout  # Hypothesis' shrunk falsifying example
     assert "1 of 2 claims hold" in proc.stdout
-    doc = json.loads((tmp_path / "v.json").read_text())
+    doc = json.loads((tmp_path / "verify.json").read_text())
     assert [c["passed"] for c in doc["claims"]] == [False, True]
 
 

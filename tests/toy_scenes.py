@@ -1,6 +1,7 @@
 """Small scenes for the render plumbing's tests: seconds to render, each built to exercise one path."""
 import os
 import signal
+import time
 
 from manim import RIGHT, UP, Animation, Circle, Create, Dot, FadeIn, FadeOut, MovingCameraScene, Square, always_redraw
 
@@ -93,3 +94,12 @@ class DyingPartScene(RegvizScene):
         self.play(Create(Circle()), run_time=0.5)
         self.play(DiesWhenDrawn(Circle()), run_time=0.5)
         self.wait(0.5)
+
+
+class SlowScene(RegvizScene):
+    """Many short plays with pauses between them: a render still running when a test sends it a signal."""
+
+    def construct(self):
+        for _ in range(80):
+            self.play(Create(Circle()), run_time=0.25)
+            time.sleep(0.1)

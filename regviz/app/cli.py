@@ -5,14 +5,20 @@
     regviz render all -q low --jobs 2
 """
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from regviz import __version__
+from .files import describe_write_error
 from .practice import NAMES as PRACTICE_NAMES
 from .render import FORMATS, QUALITIES, default_cache_dir, default_jobs, render_many
+from .stopping import Stopped, exit_code, signal_name, stop_on_signals
 from .syllabus import QUESTIONS, SCENE_NAMES
+from .terminal import ClipChoice, table, writable_folder
+
+PROGRESS_EVERY = 5.0  # seconds between the lines saying how far the running clips are
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,7 +35,7 @@ def list_scenes():
 
 
 @main.command()
-@click.argument("names", nargs=-1, required=True, metavar="NAME...", type=click.Choice(SCENE_NAMES + ("all",)))
+@click.argument("names", nargs=-1, required=True, metavar="NAME...", type=ClipChoice(extra=("all",)))
 @click.option("-q", "--quality", type=click.Choice(tuple(QUALITIES)), default="medium", show_default=True,
               help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True,
@@ -47,40 +53,59 @@ def list_scenes():
                    "track, shown by default; gif always burns them in].")
 @click.option("--preview/--no-preview", default=False, help="Open each clip when it is done.")
 def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, burn_captions, preview):
-    """Render clips NAMES (or `all`) to OUT/NAME.FORMAT."""
+    """Render clips NAMES (or `all`) to OUT/NAME.FORMAT; a clip is named by its name or its question (Q2)."""
     names = list(SCENE_NAMES) if "all" in names else list(dict.fromkeys(names))
     cache_dir = cache_dir or default_cache_dir()
+    writable_folder(out_dir, "--out")  # before any rendering: a clean line, not a traceback after minutes
+    writable_folder(cache_dir, "--cache")
     jobs = jobs or default_jobs()
     total, failures, results = len(names), [], []
     click.echo(f"Rendering {total} clip(s) at {quality} quality into {out_dir}/ ({jobs} job(s))")
 
     def started(name):
-        if jobs == 1 or fmt == "png":
-            what = f"rendering {name}"
-        elif total == 1:
-            what = f"rendering {name}, its plays in parallel"
-        else:
-            what = f"queued {name}"
-        click.echo(f"[{names.index(name) + 1}/{total}] {what} ...")
+        how = ", its plays in parallel" if total == 1 and jobs > 1 and fmt != "png" else ""
+        click.echo(f"[{names.index(name) + 1}/{total}] rendering {name}{how} ...")
 
     progress = sys.stderr.isatty()  # Manim's progress bars in a terminal; plain lines in logs
-    for name, result, error in render_many(
-        names, jobs=jobs, on_start=started, quality=quality, fmt=fmt, seed=seed, out_dir=out_dir, cache_dir=cache_dir,
-        progress=progress, burn_captions=burn_captions,
-    ):
-        if error:
-            failures.append((name, error))
-            click.secho(f"FAILED {name}: {error}", fg="red", err=True)
-            continue
-        results.append(result)
-        length = f"{result.duration:5.1f} s clip, " if fmt != "png" else ""
-        click.echo(f"done   {name}: {length}rendered in {result.seconds:.1f} s")
-        if preview:
-            click.launch(str(result.path))
+    drawn, last_report = {}, [time.monotonic()]  # name -> (plays, seconds of clip drawn) of the clips running
+
+    def advanced(name, plays, seconds):
+        drawn[name] = (plays, seconds)
+        if (progress and jobs == 1) or time.monotonic() - last_report[0] < PROGRESS_EVERY:
+            return  # Manim's own bar shows it
+        last_report[0] = time.monotonic()
+        running = ", ".join(f"{n} {s:.1f} s of clip ({p} plays)" for n, (p, s) in drawn.items())
+        click.echo(f"  running: {running}")
+
+    try:
+        with stop_on_signals():
+            for name, result, error in render_many(
+                names, jobs=jobs, on_start=started, on_progress=advanced, quality=quality, fmt=fmt, seed=seed,
+                out_dir=out_dir, cache_dir=cache_dir, progress=progress, burn_captions=burn_captions,
+            ):
+                drawn.pop(name, None)
+                if error:
+                    failures.append((name, error))
+                    click.secho(f"FAILED {name}: {error}", fg="red", err=True)
+                    continue
+                results.append(result)
+                length = f"{result.duration:5.1f} s clip, " if fmt != "png" else ""
+                click.echo(f"done   {name}: {length}rendered in {result.seconds:.1f} s")
+                if preview:
+                    click.launch(str(result.path))
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the workers are stopped, nothing more is published
+        kept = ", ".join(str(r.path) for r in results) or "no new clip"
+        click.echo(f"Stopped by {signal_name(exc)}: kept {kept}; {total - len(results) - len(failures)} of {total} "
+                   "not rendered (their previous files are untouched)", err=True)
+        raise click.exceptions.Exit(exit_code(exc)) from None
     if fmt == "mp4" and results:  # the study page plays the mp4 clips: refresh it
         from .page import build_page
 
-        click.echo(f"study page: {build_page(out_dir)}")
+        try:
+            click.echo(f"study page: {build_page(out_dir)}")
+        except OSError as exc:  # the clips are written: a page that cannot be is a warning, not a failure
+            click.secho(f"warning: the study page was not refreshed: {describe_write_error(exc, out_dir)}",
+                        fg="yellow", err=True)
     for result in sorted(results, key=lambda r: names.index(r.name)):
         extra = f"  ({result.duration:.1f} s)" if fmt != "png" else ""
         click.echo(f"{result.path}{extra}")
@@ -91,37 +116,50 @@ def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, burn_captions, p
 
 
 @main.command()
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("renders") / "verify.json", show_default=True,
-              help="Where to write the results as JSON (the study page shows the latest).")
-@click.option("--question", type=click.Choice([q.id for q in QUESTIONS], case_sensitive=False), default=None,
-              help="Verify one question's claims only.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"),
+              show_default=True, help="Folder for the results, OUT/verify.json (where `regviz page --out` reads them).")
+@click.option("--question", type=ClipChoice(as_="id"), default=None,
+              help="Verify one question's claims only: its id (Q2, q2) or its clip's name (dropout).")
 @click.option("--profile", type=click.Choice(["ci", "dev"]), default="ci", show_default=True,
               help="Hypothesis profile: ci is derandomized (repeatable), dev is quick and random.")
 @click.option("--tests", "tests_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Folder of claim tests [default: this checkout's tests/].")
-def verify(json_path, question, profile, tests_dir):
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for Hypothesis' example database [default: ~/.cache/regviz].")
+def verify(out_dir, question, profile, tests_dir, cache_dir):
     """Run the claim properties behind every answer and print what each proved."""
     from .verify import verify as run_verify
 
+    json_path = out_dir / "verify.json"
+    writable_folder(out_dir, "--out")
     stdout = sys.stdout  # verify swallows pytest's own output (redirects sys.stdout); progress goes here
 
     def done(claim):
         mark = click.style("pass", fg="green") if claim.passed else click.style("FAIL", fg="red", bold=True)
-        click.echo(f"  {mark}  {claim.question}  {claim.claim}", file=stdout)
+        click.echo(f"  {mark}  {claim.question}  {claim.kind:<12}  {claim.claim}", file=stdout)
 
     click.echo("Running the claim properties (Hypothesis, derandomized)..." if profile == "ci"
                else "Running the claim properties (Hypothesis, random)...")
+    received = []
     try:
-        doc = run_verify(json_path=json_path, question=question, profile=profile, on_claim_done=done, tests_dir=tests_dir)
+        with stop_on_signals() as received:
+            doc = run_verify(json_path=json_path, question=question, profile=profile, on_claim_done=done,
+                             tests_dir=tests_dir, cache_dir=cache_dir)
+            if received:  # a Ctrl-C that something swallowed still stops the command
+                raise Stopped(received[0])
+    except KeyboardInterrupt as exc:  # pytest ends its session on it, and we learn of it afterwards
+        stop = Stopped(received[0]) if received else exc
+        click.echo(f"Stopped by {signal_name(stop)}: no claims verified; {json_path} is unchanged", err=True)
+        raise click.exceptions.Exit(exit_code(stop)) from None
     except (FileNotFoundError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"could not write {json_path}: {exc.strerror or exc}") from None
     click.echo()
-    width = max(len(c["claim"]) for c in doc["claims"])
-    click.echo(f"{'Q':<3} {'claim':<{width}}  result  examples  time")
-    for c in doc["claims"]:
-        result = "pass" if c["passed"] else "FAIL"
-        click.echo(f"{c['question']:<3} {c['claim']:<{width}}  {result:<6}  {c['examples']:>8}  {c['seconds']:5.2f} s")
+    rows = [(c["question"], c["kind"], c["claim"], "pass" if c["passed"] else "FAIL", str(c["examples"]),
+             f"{c['seconds']:.2f} s") for c in doc["claims"]]
+    for line in table(("Q", "kind", "claim", "result", "examples", "time"), rows, wrap=2):
+        click.echo(line)
     failed = [c for c in doc["claims"] if not c["passed"]]
     for c in failed:
         click.secho(f"\n{c['question']} {c['claim']}: FAILED", fg="red", bold=True)
@@ -139,7 +177,11 @@ def page(out_dir):
     """Write the study page OUT/index.html: each question's clip, answer, code and verified claims."""
     from .page import build_page
 
-    path = build_page(out_dir)
+    writable_folder(out_dir, "--out")
+    try:
+        path = build_page(out_dir)
+    except OSError as exc:
+        raise click.ClickException(describe_write_error(exc, out_dir)) from None
     click.echo(path)
 
 

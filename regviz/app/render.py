@@ -153,7 +153,7 @@ def _build_scene(scene_class, seed, settings, name, **kwargs):
 
 def render_scene(
     name, quality="medium", fmt="mp4", seed=None, out_dir=Path("renders"), cache_dir=None, progress=True, overrides=None,
-    jobs=1, burn_captions=False,
+    jobs=1, burn_captions=False, on_progress=None,
 ):
     """Render one scene to out_dir/NAME.FMT (+ NAME.srt captions) atomically; returns a RenderResult.
 
@@ -163,6 +163,7 @@ def render_scene(
     overrides: extra Manim config (the tests use a tiny resolution and frame rate).
     jobs: CPUs for this clip. Above 1 its plays are drawn by forked processes, up to two per job at once
     (regviz/app/split.py), into the frames of a serial render; png (one frame) is always drawn here.
+    on_progress(plays, seconds of clip drawn) is called after each play.
     """
     from manim import tempconfig
 
@@ -180,9 +181,11 @@ def render_scene(
             settings["progress_bar"] = "none"  # the parent only skips plays; the children's bars would interleave
         with tempconfig(settings):
             if forked:
-                scene = _render_forked(scene_class, seed, settings, name, processes=2 * jobs)
+                scene = _render_forked(scene_class, seed, settings, name, processes=2 * jobs, on_progress=on_progress)
             else:
                 scene = _build_scene(scene_class, seed, settings, name)
+                if on_progress:
+                    _report_plays(scene.renderer, on_progress)
                 scene.render()
             writer = scene.renderer.file_writer
             produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
@@ -202,7 +205,7 @@ def _can_fork():
     return split.available()
 
 
-def _render_forked(scene_class, seed, settings, name, processes):
+def _render_forked(scene_class, seed, settings, name, processes, on_progress=None):
     """Render the scene with its plays drawn by up to `processes` forked children at once (regviz/app/split.py;
     two per job: a child waiting for its encoder to finish leaves its CPU to another)."""
     from . import split
@@ -211,6 +214,8 @@ def _render_forked(scene_class, seed, settings, name, processes):
     renderer = split.ForkingRenderer(processes, camera_class=scene.camera_class)  # the scene's camera, as Manim
     renderer.init_scene(scene, scene.session_spec, scene.file_writer_settings)  # would make for its own renderer
     scene.renderer = renderer
+    if on_progress:
+        _report_plays(renderer, on_progress)
     try:
         with split.fork_safe_progress():
             scene.render()
@@ -227,32 +232,122 @@ def _render_in_worker(kwargs):
         return None, f"{type(exc).__name__}: {exc}"
 
 
+def _report_plays(renderer, on_progress):
+    """Call on_progress(plays, seconds of clip) after each play the renderer finishes (not in split children)."""
+    play = renderer.play
+
+    def reporting(scene, *args, **kwargs):
+        play(scene, *args, **kwargs)
+        on_progress(renderer.num_plays, renderer.time)
+
+    renderer.play = reporting
+
+
+def _worker(report, parent, kwargs):
+    """A spawned process rendering one clip for render_many. It sits in a process group of its own, so the
+    terminal's Ctrl-C reaches only the parent, which decides: it kills the whole group (the worker and any
+    ffmpeg or LaTeX it runs). It also dies with the parent. Sends ("progress", plays, seconds) after each
+    play, then ("done", result, error)."""
+    import signal
+
+    from .split import _die_with
+    from .stopping import SIGNALS
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C pending since the parent started us is dropped
+    os.setpgid(0, 0)
+    _die_with(parent)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)  # the parent blocked them while it started us
+    import threading
+
+    from tqdm import tqdm
+
+    # Manim's progress bars take a lock; tqdm's default is a multiprocessing one, which a killed worker would
+    # leave to the parent's resource tracker (a warning at exit): this worker's bars need a thread lock only
+    tqdm.set_lock(threading.RLock())
+    result = _render_in_worker({**kwargs, "on_progress": lambda plays, seconds: report.send(("progress", plays, seconds))})
+    report.send(("done", *result))
+
+
 def default_jobs():
     """The CPUs this process may use (at most 8)."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(cpus or 1, 8))
 
 
-def render_many(names, jobs=1, on_start=None, **kwargs):
+def render_many(names, jobs=1, on_start=None, on_progress=None, **kwargs):
     """Render scenes; yields (name, result, error). Several scenes with jobs > 1 render `jobs` at a time, each
-    whole in its own process; a single scene gets all the jobs (its plays are drawn in parallel)."""
+    whole in its own (spawned) process; a single scene gets all the jobs (its plays are drawn in parallel).
+    on_start(name) when a clip starts; on_progress(name, plays, seconds of clip drawn) after each play.
+
+    Interrupted (KeyboardInterrupt, or Stopped from regviz/app/stopping.py), it starts nothing more, kills the
+    clips still rendering (their whole process groups) and removes their temporary files, so nothing is
+    published after the interruption and no process is left; then the interruption propagates.
+    """
+    def progress_of(name):
+        return None if on_progress is None else lambda plays, seconds: on_progress(name, plays, seconds)
+
     if jobs <= 1 or len(names) <= 1:
         for name in names:
             if on_start:
                 on_start(name)
-            yield (name, *_render_in_worker({"name": name, "jobs": jobs, **kwargs}))
+            yield (name, *_render_in_worker({"name": name, "jobs": jobs, "on_progress": progress_of(name), **kwargs}))
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    import signal
+    from multiprocessing.connection import wait
+
+    from .stopping import SIGNALS
 
     kwargs = {**kwargs, "progress": False}  # several progress bars at once would garble the terminal
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no Manim state shared
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {}
-        for name in names:
-            if on_start:
-                on_start(name)
-            futures[pool.submit(_render_in_worker, {"name": name, **kwargs})] = name
-        for future in as_completed(futures):
-            result, error = future.result()
-            yield futures[future], result, error
+    queued, running = list(names), {}  # the read end of a worker's pipe -> (name, its process)
+    try:
+        while queued or running:
+            while queued and len(running) < jobs:
+                name = queued.pop(0)
+                read, write = context.Pipe(duplex=False)
+                process = context.Process(target=_worker, args=(write, os.getpid(), {"name": name, **kwargs}),
+                                          name=f"regviz-render-{name}")
+                blocked = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)  # the worker starts with them blocked
+                try:
+                    process.start()
+                    running[read] = (name, process)
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                write.close()  # the worker holds the only write end: EOF when it dies
+                if on_start:
+                    on_start(name)
+            for read in wait(list(running)):
+                name, process = running[read]
+                try:
+                    message = read.recv()
+                except EOFError:  # it died without a word
+                    process.join()
+                    message = ("done", None, f"RuntimeError: the process rendering {name} died "
+                                             f"(exit code {process.exitcode})")
+                if message[0] == "progress":
+                    if on_progress:
+                        on_progress(name, *message[1:])
+                    continue
+                del running[read]
+                read.close()
+                process.join()
+                yield name, message[1], message[2]
+    finally:
+        _stop_workers([process for _, process in running.values()], kwargs.get("out_dir", Path("renders")))
+
+
+def _stop_workers(processes, out_dir):
+    """Kill the workers still rendering, with everything they started, reap them, remove their temporary files."""
+    import signal
+
+    for process in processes:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # its group: the worker, and any ffmpeg or LaTeX it runs
+        except (ProcessLookupError, PermissionError):  # not yet in a group of its own
+            pass
+        process.kill()
+    for process in processes:
+        process.join()
+        for partial in Path(out_dir).glob(f".*.{process.pid}.partial"):  # files.atomic_path's temporary names
+            partial.unlink(missing_ok=True)

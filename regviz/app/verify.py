@@ -6,6 +6,7 @@ pytest, collecting per claim: pass/fail, how many examples Hypothesis tried, the
 the falsifying example.
 """
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -93,12 +94,19 @@ class _ClaimCollector:
                 self.on_claim_done(claim)
 
 
-def run_claims(tests_dir=TESTS_DIR, question=None, profile="ci", on_claim_done=None):
-    """Run the claim tests in tests_dir (optionally one question's) and return their Claims, in order."""
+def run_claims(tests_dir=TESTS_DIR, question=None, profile="ci", on_claim_done=None, cache_dir=None):
+    """Run the claim tests in tests_dir (optionally one question's) and return their Claims, in order.
+    Hypothesis keeps its example database in cache_dir/hypothesis (default: the user's cache), not in the
+    working folder. A Ctrl-C (or Stopped) that pytest catches is raised again here as KeyboardInterrupt."""
     tests_dir = Path(tests_dir)
     if not tests_dir.is_dir():
         raise FileNotFoundError(f"the claim tests are not at {tests_dir}: run regviz verify from a checkout of regviz")
     import pytest
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    from .render import default_cache_dir
+
+    set_hypothesis_home_dir(Path(cache_dir or default_cache_dir()) / "hypothesis")
 
     collector = _ClaimCollector(question, on_claim_done)
     args = [str(tests_dir), "-m", "claim", "-p", "no:cacheprovider", "-q", "--hypothesis-show-statistics",
@@ -106,6 +114,8 @@ def run_claims(tests_dir=TESTS_DIR, question=None, profile="ci", on_claim_done=N
     os.environ["HYPOTHESIS_PROFILE"] = profile
     with contextlib.redirect_stdout(io.StringIO()) as log:
         code = pytest.main(args, plugins=[collector])
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt
     claims = list(collector.claims.values())
     if code not in (0, 1) or not claims:
         raise RuntimeError(f"pytest could not run the claim tests (exit {int(code)}):\n{log.getvalue()[-3000:]}")
@@ -113,9 +123,10 @@ def run_claims(tests_dir=TESTS_DIR, question=None, profile="ci", on_claim_done=N
 
 
 def report(claims, started):
-    """The JSON document `--json` writes and the study page reads."""
+    """The JSON document `regviz verify` writes (OUT/verify.json) and the study page reads."""
     return {
         "regviz": __version__,
+        "source": source_hash(),  # the page compares it with the code it is built from: stale results say so
         "date": started.isoformat(timespec="seconds"),
         "machine": f"{platform.node()} ({platform.machine()}, Python {platform.python_version()})",
         "passed": all(c.passed for c in claims),
@@ -123,11 +134,21 @@ def report(claims, started):
     }
 
 
-def verify(json_path=None, question=None, profile="ci", on_claim_done=None, tests_dir=None):
+def source_hash(root=ROOT):
+    """A SHA-256 of the code the claims are about and the tests that prove them: the core (regviz/*.py,
+    not the app) and tests/*.py, by relative path and content."""
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "regviz").glob("*.py"), *(root / "tests").glob("*.py")]):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def verify(json_path=None, question=None, profile="ci", on_claim_done=None, tests_dir=None, cache_dir=None):
     """Run the claims, write the JSON report to json_path (atomically) if given, and return it."""
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    claims = run_claims(tests_dir or TESTS_DIR, question=question, profile=profile, on_claim_done=on_claim_done)
+    claims = run_claims(tests_dir or TESTS_DIR, question=question, profile=profile, on_claim_done=on_claim_done,
+                        cache_dir=cache_dir)
     doc = report(claims, started)
     doc["seconds"] = round(time.perf_counter() - t0, 2)
     if json_path is not None:
