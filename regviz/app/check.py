@@ -99,17 +99,20 @@ def infer_exercise(path, exercise=None):
 
 # --- running the grader -----------------------------------------------------------------------------
 
-def grade_many(entries, timeout=60.0):
+def grade_many(entries, timeout=60.0, examples=40, shrink=True):
     """Grade learners' files in one grader process: {id: Report}.
 
     entries: [{"id", "file", "exercise", "convention"}]; the files must compile (syntax_problem).
+    examples: Hypothesis examples per claim; shrink=False reports a failure as first found (quicker,
+    for grading many files when only pass/fail and the named mistakes matter).
     """
     started = time.perf_counter()
     entries = [dict(e, file=os.path.realpath(e["file"])) for e in entries]
     reports = {e["id"]: Report(e["file"], e["exercise"], e.get("convention", "pytorch")) for e in entries}
     with tempfile.TemporaryDirectory(prefix="regviz-check-") as tmp:
         results, stack = Path(tmp) / "results.jsonl", Path(tmp) / "stack.txt"
-        env = dict(os.environ, REGVIZ_CHECK=json.dumps(entries), PYTHONDONTWRITEBYTECODE="1")
+        env = dict(os.environ, REGVIZ_CHECK=json.dumps(entries), PYTHONDONTWRITEBYTECODE="1",
+                   REGVIZ_CHECK_EXAMPLES=str(examples), REGVIZ_CHECK_SHRINK="1" if shrink else "0")
         env.pop("HYPOTHESIS_PROFILE", None)
         # faulthandler dumps the stack and exits at `timeout`; the second limit is a backstop
         command = [sys.executable, "-m", "regviz.app.grader", str(results), str(stack), str(timeout)]

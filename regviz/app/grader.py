@@ -110,6 +110,16 @@ class Collector:
             self.log(event="done", status="fail", seconds=seconds, **describe(call.excinfo.value, self.files), **key)
 
 
+def bound_shrinking(seconds):
+    """Stop shrinking a failure after `seconds` (Hypothesis allows 300): a learner waits for the answer,
+    and a few seconds already shrink these small arrays to readable ones. Hypothesis has no setting for
+    it, so this sets its engine's constant; without that constant the default stands."""
+    from hypothesis.internal.conjecture import engine
+
+    if hasattr(engine, "MAX_SHRINKING_SECONDS"):
+        engine.MAX_SHRINKING_SECONDS = seconds
+
+
 def load(entries, log, files):
     """Import each learner's file once; a crash is logged with its line and that file is dropped."""
     loaded = []
@@ -134,11 +144,16 @@ def main(results, stack, seconds):
     stack_file = open(stack, "w", encoding="utf-8")
     faulthandler.dump_traceback_later(max(seconds, 1), exit=True, file=stack_file)
     sys.path.insert(0, str(ROOT))
-    from hypothesis import HealthCheck, settings
+    from hypothesis import HealthCheck, Phase, settings
 
-    settings.register_profile("check", derandomize=True, deadline=None, max_examples=40, database=None,
-                              suppress_health_check=list(HealthCheck))
+    # one failure per claim, shrunk to its minimal example (the catalogue's test skips the shrinking: it
+    # asks only whether a claim fails and which mistake the probes name)
+    phases = [p for p in Phase if p is not Phase.shrink or os.environ.get("REGVIZ_CHECK_SHRINK", "1") == "1"]
+    examples = int(os.environ.get("REGVIZ_CHECK_EXAMPLES", "40"))
+    settings.register_profile("check", derandomize=True, deadline=None, max_examples=examples, database=None,
+                              suppress_health_check=list(HealthCheck), report_multiple_bugs=False, phases=phases)
     os.environ["HYPOTHESIS_PROFILE"] = "check"
+    bound_shrinking(float(os.environ.get("REGVIZ_CHECK_SHRINK_SECONDS", "3")))
     loaded = load(entries, log, files)
     if loaded:
         tests = sorted({str(TESTS_DIR / TEST_FILES[e["exercise"]]) for e, _ in loaded})

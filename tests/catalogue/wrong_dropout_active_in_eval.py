@@ -1,0 +1,15 @@
+"""Wrong: dropout still drops at inference (training is never looked at)."""
+import numpy as np
+
+
+class Dropout:
+    def __init__(self, p=0.5):
+        self.p = p
+        self.training = True
+
+    def forward(self, x):
+        self.mask = np.random.rand(*x.shape) >= self.p  # keep with probability 1 - p
+        return x * self.mask / (1 - self.p)
+
+    def backward(self, grad_output):
+        return grad_output * self.mask / (1 - self.p)

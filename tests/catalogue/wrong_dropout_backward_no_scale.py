@@ -1,0 +1,19 @@
+"""Wrong: backward reuses the mask but forgets the 1/(1-p) scale."""
+import numpy as np
+
+
+class Dropout:
+    def __init__(self, p=0.5):
+        self.p = p
+        self.training = True
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        self.mask = np.random.rand(*x.shape) >= self.p  # keep with probability 1 - p
+        return x * self.mask / (1 - self.p)
+
+    def backward(self, grad_output):
+        if not self.training:
+            return grad_output
+        return grad_output * self.mask
