@@ -148,6 +148,8 @@ def padding_swing(seed, draws=200, batch=4, max_len=6, features=8):
         "bn_spread": float(np.std(bn_out, axis=0).mean()),
         "ln_spread": float(np.std(ln_out, axis=0).mean()),
         "bn_mean_of_feature_0": [float(m[0]) for m in bn_means[:40]],  # the swing, for a chart
+        "bn_token_feature_0": [float(y[0]) for y in bn_out[:40]],  # the token's output, batch by batch
+        "ln_token_feature_0": [float(y[0]) for y in ln_out[:40]],
         "data_mean": 1.0,
     }
 

@@ -1,0 +1,190 @@
+"""Why it works: short segments that show a demonstrated claim as a chart the core computed for the seed.
+
+Each segment is a method of WhyMixin, for a RegvizScene subclass: it clears the stage, draws the
+experiment from regviz.experiments for the scene's seed (the same function the demonstrated claim runs
+over ten seeds), and captions what the chart shows and what it does not. The numbers come from the
+module-level `*_data(seed)` functions, which the tests check against the claims' relations.
+"""
+import math
+
+import numpy as np
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, Indicate, LaggedStart, Line, Rectangle, VGroup,
+)
+
+from regviz import experiments
+from scenes.common import BATCH, DROPPED, LAYER, MUTED, SMALL_SIZE, TEXT, KEPT, fmt, label, mono
+
+CHART_SIZE = SMALL_SIZE - 2  # tick labels
+
+
+# --- the numbers each segment shows (pure functions of the seed) ---
+def learning_rate_data(seed):
+    """The learning-rate sweep of one seed, with and without batch norm, and each one's largest rate that trains."""
+    plain = experiments.learning_rate_sweep(seed, norm=None)
+    batch = experiments.learning_rate_sweep(seed, norm="batch")
+    return {"plain": plain, "batch": batch, "largest_plain": experiments.largest_stable_rate(plain),
+            "largest_batch": experiments.largest_stable_rate(batch), "threshold": 0.7 * math.log(3)}
+
+
+def dropout_gap_data(seed):
+    """Train and held-out loss without and with dropout for one seed (regviz.experiments.dropout_gap)."""
+    return experiments.dropout_gap(seed)
+
+
+def padding_data(seed):
+    """Batch norm's mean of feature 0 over small padded batches, and the token's spread under each norm."""
+    return experiments.padding_swing(seed)
+
+
+class WhyMixin:
+    """Segments for RegvizScene subclasses; each ends with its chart on screen."""
+
+    def chart_axes(self, x_range, y_range, x_label, y_label, x_ticks, y_ticks, width=9.0, height=4.2):
+        """Axes with tick labels in the clips' numeric face, centred under the title."""
+        axes = Axes(x_range=x_range, y_range=y_range, x_length=width, y_length=height,
+                    axis_config={"color": MUTED, "include_ticks": True, "tick_size": 0.05},
+                    tips=False).move_to(0.2 * DOWN)
+        labels = VGroup()
+        for value, text in x_ticks:
+            labels.add(mono(text, size=CHART_SIZE, color=MUTED).next_to(axes.c2p(value, y_range[0]), DOWN, buff=0.15))
+        for value, text in y_ticks:
+            labels.add(mono(text, size=CHART_SIZE, color=MUTED).next_to(axes.c2p(x_range[0], value), LEFT, buff=0.15))
+        names = VGroup(
+            label(x_label, size=CHART_SIZE, color=MUTED).next_to(axes.x_axis, DOWN, buff=0.55),
+            label(y_label, size=CHART_SIZE, color=MUTED).next_to(axes.y_axis, UP, buff=0.2).align_to(axes, LEFT),
+        )
+        return axes, labels, names
+
+    def why_learning_rates(self, seed=None):
+        """Batch norm trains at learning rates where the plain network does not (Q3)."""
+        d = learning_rate_data(self.seed if seed is None else seed)
+        self.clear_stage()
+        top = 2.0  # losses above this (or diverged) sit on the top edge, marked with a cross
+        lrs = d["batch"]["lr"]
+
+        def at(lr):  # x coordinate: doublings above the smallest rate, so the y axis sits at the left
+            return math.log2(lr / lrs[0]) + 0.4
+
+        x_end = at(lrs[-1]) + 0.4
+        axes, ticks, names = self.chart_axes(
+            (0, x_end, 1), (0, top + 0.2, 0.5), "learning rate (log scale)", "training loss after 80 steps",
+            [(at(lr), f"{lr:g}") for lr in lrs], [(v, f"{v:g}") for v in (0, 1, 2)])
+        threshold = DashedLine(axes.c2p(0, d["threshold"]), axes.c2p(x_end, d["threshold"]),
+                               color=MUTED, stroke_width=2)
+        trains = label("trains below this line", size=CHART_SIZE, color=MUTED)
+        trains.next_to(axes.c2p((at(lrs[2]) + at(lrs[3])) / 2, d["threshold"]), DOWN, buff=0.08)  # clear of both curves
+        self.say("Why does it help? The original paper said: less internal covariate shift.", wait=0)
+        self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=2.4)
+        self.play(Create(threshold), FadeIn(trains), run_time=1.6)
+        self.hold_caption()
+        self.say("Later work: that is not the mechanism. What holds: larger learning rates.", wait=0)
+        curves = {}
+        for key, color, name in (("plain", DROPPED, "without batch norm"), ("batch", BATCH, "with batch norm")):
+            points = [axes.c2p(at(lr), min(loss, top)) for lr, loss in zip(d[key]["lr"], d[key]["loss"])]
+            dots = VGroup(*(Dot(p, radius=0.07, color=color) for p in points))
+            line = VGroup(*(Line(a, b, color=color, stroke_width=4) for a, b in zip(points, points[1:])))
+            tag = label(name, size=CHART_SIZE, color=color)
+            curves[key] = (dots, line, tag)
+        curves["plain"][2].next_to(axes.c2p(0, top + 0.2), DOWN + RIGHT, buff=0.15)
+        curves["batch"][2].next_to(curves["plain"][2], DOWN, buff=0.12).align_to(curves["plain"][2], LEFT)
+        for key in ("plain", "batch"):
+            dots, line, tag = curves[key]
+            self.play(FadeIn(tag), LaggedStart(*(FadeIn(dot, scale=0.5) for dot in dots), lag_ratio=0.3),
+                      Create(line, lag_ratio=1), run_time=2.2)
+        best_plain, best_batch = d["largest_plain"], d["largest_batch"]
+        self.hold_caption()
+        self.say(f"It trains up to lr {best_batch:g} with batch norm, {best_plain:g} without.", wait=0)
+        band = Rectangle(width=abs(axes.c2p(at(best_batch), 0)[0] - axes.c2p(at(best_plain), 0)[0]),
+                         height=axes.c2p(0, top + 0.2)[1] - axes.c2p(0, 0)[1], stroke_width=0)
+        band.set_fill(BATCH, 0.12).move_to(axes.c2p((at(best_plain) + at(best_batch)) / 2, (top + 0.2) / 2))
+        only = label("only batch norm trains here", size=CHART_SIZE, color=BATCH)
+        only.move_to(axes.c2p((at(best_plain) + at(best_batch)) / 2, 1.5))
+        self.play(FadeIn(band), FadeIn(only), run_time=1.6)
+        self.hold_caption()
+        self.say("This shows larger stable rates on this net; it does not show why.", wait=0)
+        self.play(LaggedStart(*(Indicate(dot, color=BATCH) for dot in curves["batch"][0]), lag_ratio=0.15),
+                  run_time=2.0)
+        self.hold_caption()
+        self.wait(1.0)
+
+    def why_dropout_gap(self, seed=None):
+        """Dropout narrows the gap between training and held-out loss (Q2)."""
+        d = dropout_gap_data(self.seed if seed is None else seed)
+        self.clear_stage()
+        top = max(d["test"]) * 1.15
+        axes, ticks, names = self.chart_axes(
+            (0, 5, 1), (0, top, 0.5), "", "loss (eval mode)", [], [(v, f"{v:g}") for v in np.arange(0, top, 0.5)],
+            width=8.0)
+        groups = [(1.25, "no dropout", DROPPED, 0), (3.75, f"dropout p = {d['p'][1]:g}", KEPT, 1)]
+        self.say("Why does it regularize? A small noisy problem, a network far too big.", wait=0)
+        self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=2.4)
+        bars, names_under = VGroup(), VGroup()
+        for centre, name, color, i in groups:
+            for offset, value, fill, word in ((-0.45, d["train"][i], 0.35, "train"), (0.45, d["test"][i], 0.9, "held-out")):
+                base, tip = axes.c2p(centre + offset, 0), axes.c2p(centre + offset, value)
+                bar = Rectangle(width=0.8, height=max(tip[1] - base[1], 0.01), stroke_width=0)
+                bar.set_fill(color, fill).move_to(base, aligned_edge=DOWN)
+                bars.add(VGroup(bar, label(word, size=CHART_SIZE - 2, color=MUTED).next_to(base, DOWN, buff=0.12)))
+            names_under.add(label(name, size=CHART_SIZE, color=color).next_to(axes.c2p(centre, 0), DOWN, buff=0.5))
+        self.hold_caption()
+        self.say("30 training samples: without dropout it memorises them.", wait=0)
+        self.play(FadeIn(names_under[0]), *(FadeIn(b, shift=0.3 * UP) for b in bars[:2]), run_time=2.4)
+        gap_plain = d["test"][0] - d["train"][0]
+        gap_drop = d["test"][1] - d["train"][1]
+        self.hold_caption()
+        self.say(f"With dropout the gap shrinks from {fmt(gap_plain)} to {fmt(gap_drop)}.", wait=0)
+        self.play(FadeIn(names_under[1]), *(FadeIn(b, shift=0.3 * UP) for b in bars[2:]), run_time=2.4)
+        gaps, gap_labels = VGroup(), VGroup()
+        for (centre, _, color, i) in groups:
+            top_y, low_y = d["test"][i], d["train"][i]
+            gaps.add(Line(axes.c2p(centre + 1.0, low_y), axes.c2p(centre + 1.0, top_y), color=TEXT, stroke_width=3))
+            gap_labels.add(mono(fmt(top_y - low_y), size=CHART_SIZE, color=TEXT)
+                           .next_to(axes.c2p(centre + 1.0, (top_y + low_y) / 2), RIGHT, buff=0.1))
+        self.play(Create(gaps), FadeIn(gap_labels), run_time=1.8)
+        self.hold_caption()
+        self.say("Held in 10 of 10 seeds here; it does not always lower held-out loss.", wait=0)
+        self.play(Indicate(gap_labels[1], color=KEPT), run_time=1.6)
+        self.hold_caption()
+        self.wait(1.0)
+
+    def why_padding(self, seed=None):
+        """Small padded batches make batch norm's statistics swing; layer norm's do not move (Q4)."""
+        d = padding_data(self.seed if seed is None else seed)
+        self.clear_stage()
+        bn, ln = d["bn_token_feature_0"], d["ln_token_feature_0"]
+        lo, hi = min(bn + ln), max(bn + ln)
+        pad = 0.15 * (hi - lo)
+        bottom, top = math.floor(lo - pad), math.ceil(hi + pad)
+
+        def at(v):  # height above the chart's bottom, so the x axis runs along the bottom
+            return v - bottom
+
+        axes, ticks, names = self.chart_axes(
+            (0, len(bn), 10), (0, top - bottom, 1), "batch (4 padded sequences each)", "the token's output, feature 1",
+            [(v, str(v)) for v in range(0, len(bn) + 1, 10)],
+            [(at(v), fmt(v, 0)) for v in range(bottom, top + 1)])
+        self.say("Transformers batch sequences of different lengths, padded with zeros.", wait=0)
+        self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=2.4)
+        self.hold_caption()
+        self.say("One token, 40 batches. Batch norm's output swings with the padding.", wait=0)
+        bn_dots = VGroup(*(Dot(axes.c2p(i + 0.5, at(v)), radius=0.06, color=BATCH) for i, v in enumerate(bn)))
+        bn_tag = label("batch norm", size=CHART_SIZE, color=BATCH)
+        bn_tag.next_to(axes.c2p(len(bn), top - bottom), DOWN + LEFT, buff=0.15)
+        self.play(FadeIn(bn_tag), LaggedStart(*(FadeIn(dot, scale=0.4) for dot in bn_dots), lag_ratio=0.12),
+                  run_time=3.6)
+        self.hold_caption()
+        self.say("Layer norm uses the token's own features: the same output every time.", wait=0)
+        ln_dots = VGroup(*(Dot(axes.c2p(i + 0.5, at(v)), radius=0.06, color=LAYER) for i, v in enumerate(ln)))
+        ln_tag = label("layer norm", size=CHART_SIZE, color=LAYER)
+        ln_tag.next_to(bn_tag, DOWN, buff=0.12).align_to(bn_tag, RIGHT)
+        self.play(FadeIn(ln_tag), LaggedStart(*(FadeIn(dot, scale=0.4) for dot in ln_dots), lag_ratio=0.12),
+                  run_time=3.6)
+        spread = label(f"spread over the batches: batch norm {fmt(d['bn_spread'])}, layer norm {d['ln_spread']:.0e}",
+                       size=CHART_SIZE, color=TEXT)
+        spread.next_to(names[0], DOWN, buff=0.3)
+        self.hold_caption()
+        self.say("Rounding apart, layer norm never moves; batch norm does.", wait=0)
+        self.play(FadeIn(spread, shift=0.1 * UP), bn_dots.animate.set_opacity(0.5), run_time=1.6)
+        self.hold_caption()
+        self.wait(1.0)
