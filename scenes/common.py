@@ -151,10 +151,18 @@ class RegvizScene(Scene):
         seconds = reading_time(text)
         self.add_subcaption(cue(text), duration=seconds)
         self._caption = text
+        self._caption_end = self.renderer.time + seconds
         wait = seconds if wait is None else wait
         if wait > 0:  # Manim refuses a wait of 0 s
             self.wait(wait)
         return seconds
+
+    def hold_caption(self):
+        """Wait until the current caption has been up for its reading time (nothing if it has): call it
+        before the next say() when the animations under a caption were shorter than its reading time."""
+        left = getattr(self, "_caption_end", 0.0) - self.renderer.time
+        if left > 1e-3:
+            self.wait(left)
 
     def clear_caption(self):
         """Nothing left to clear: captions are a subtitle track, timed by their cues."""
