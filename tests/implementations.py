@@ -18,7 +18,6 @@ import inspect
 import json
 import os
 import sys
-from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
@@ -41,18 +40,14 @@ def first(where):
     return str(i[0]) if len(i) == 1 else str(i)
 
 
-@dataclass
 class Impl:
     """One implementation of one exercise, as the claim tests see it."""
 
-    id: str
-    exercise: str
-    convention: str = "pytorch"
-    file: str = None  # a learner's file
-    _module: object = field(default=None, repr=False)
-    _seedable: bool = field(default=None, repr=False)
+    def __init__(self, id, exercise, convention="pytorch", file=None):
+        self.id, self.exercise, self.convention, self.file = id, exercise, convention, file  # file: a learner's
+        self._module = self._seedable = None
 
-    def __repr__(self):
+    def __repr__(self):  # what Hypothesis prints in a failing example: impl=regviz
         return self.id
 
     @property

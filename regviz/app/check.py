@@ -218,23 +218,27 @@ def check(path, exercise=None, convention="pytorch", timeout=60.0):
 
 # --- what the learner reads -------------------------------------------------------------------------
 
-ARRAY = re.compile(r"array\((\[.*?\])(?:, dtype=\w+)?\)", re.S)
+NUMPY_NAMES = {"array": np.array, "nan": np.nan, "inf": np.inf, "float64": np.float64, "float32": np.float32}
 
 
 def example_words(example):
-    """Hypothesis' 'Falsifying example: test(impl=learner, x=array([1., 2.]), p=0.5)' as 'x = [1.0, 2.0], p = 0.5'."""
+    """Hypothesis' 'Failing test case: test(impl=learner, x=array([1., 2.]), p=0.5)' as 'x = [1.0, 2.0], p = 0.5'."""
+    call = example.split(": ", 1)[-1].strip()
+    try:
+        keywords = ast.parse(call, mode="eval").body.keywords
+    except (SyntaxError, AttributeError):
+        return ""
     parts = []
-    for match in re.finditer(r"^\s+(\w+)=(.*?),?$", example, re.M):
-        name, value = match.groups()
-        if name in ("impl", "data", "seed") or not value:
+    for keyword in keywords:
+        if keyword.arg in (None, "impl", "data", "seed"):
             continue
-        value = ARRAY.sub(lambda m: m.group(1), value)
+        text = ast.get_source_segment(call, keyword.value)
         try:
-            value = str(np.round(np.array(eval(value, {"__builtins__": {}, "nan": np.nan, "inf": np.inf}),
-                                          dtype=float), 4).tolist())
+            value = np.array(eval(text, {"__builtins__": {}}, NUMPY_NAMES), dtype=float)  # our own repr of numbers
+            value = str((np.round(value, 4) + 0.0).tolist())
         except Exception:  # noqa: BLE001 - show Hypothesis' own text when it is not plain numbers
-            value = " ".join(value.split())
-        parts.append(f"{name} = {value}")
+            value = " ".join(text.split())
+        parts.append(f"{keyword.arg} = {value}")
     return ", ".join(parts)
 
 
@@ -253,7 +257,11 @@ def render(report, color=lambda text, **_: text):
             continue
         if c.exception:
             example = example_words(c.example)
-            text = f"your code raised {c.exception}: {c.message}" + (f" (with {example})" if example else "")
+            case = f"with {example}, " if example else ""
+            if c.where:
+                text = f"{case}your code raised {c.exception}: {c.message}"
+            else:  # raised in the checker, by what the learner's code returned
+                text = f"{case}what your code returned made the checker fail with {c.exception}: {c.message}"
             lines.append(wrap(text, " " * 12))
             if c.where:
                 lines.append(f"{' ' * 12}at {c.where['file']}, line {c.where['line']}:  {c.where['source']}")
@@ -266,7 +274,8 @@ def render(report, color=lambda text, **_: text):
         lines += ["", color(report.problem, fg="red")]
     if report.mistakes:
         lines += ["", "Classic mistakes this looks like:"]
-        lines += [wrap(f"- {message}", "  ").replace("  - ", "  - ", 1) for _, message in report.mistakes]
+        lines += [textwrap.fill(message, 100, initial_indent="  - ", subsequent_indent="    ", break_long_words=False,
+                                break_on_hyphens=False) for _, message in report.mistakes]
     held = sum(c.status == "pass" for c in report.claims)
     graded = sum(c.status != "skip" for c in report.claims)
     verdict = "every claim holds" if report.passed else f"{held} of {graded} claims hold"

@@ -65,7 +65,7 @@ def describe(exc, files):
     ours = isinstance(exc, AssertionError)
     if ours:
         text = re.split(r"\nassert |\n(?=Mismatched elements|Arrays are not)", text)[0].strip()
-    example = next((n for n in notes if n.startswith("Falsifying example")), "")
+    example = next((n for n in notes if n.startswith(("Falsifying example", "Failing test case"))), "")
     return {"assertion": ours, "type": type(exc).__name__, "message": text, "example": example,
             "where": None if ours else learner_frame(exc.__traceback__, files), "flaky": False}
 
