@@ -37,3 +37,21 @@ def test_starters_state_the_conventions():
     assert "UNBIASED" in starter("batchnorm") and "momentum = 0.1 weights the NEW batch" in starter("batchnorm")
     assert "LAST axis" in starter("layernorm")
     assert "exact zeros" in starter("lasso")
+
+
+def test_the_page_asks_first_reveals_the_answer_on_demand_and_offers_practice(tmp_path):
+    from regviz.app.page import build_page
+    from regviz.app.syllabus import QUESTIONS
+
+    html = build_page(tmp_path).read_text()
+    for q in QUESTIONS:
+        start = html.index(f'<section id="{q.id.lower()}"')
+        section = html[start:html.index("</section>", start)]
+        question, reveal = section.index('class="question"'), section.index('<details class="reveal">')
+        answer, closed = section.index('class="answer"'), section.index("</details>", reveal)
+        assert question < reveal < answer < closed  # the answer sits inside the reveal, after the question
+        assert section.index('class="trap"') < closed and "<details class=\"reveal\" open" not in section
+        exercise = next(e for e in EXERCISES if q.id in e.questions)
+        box = section[section.index('class="practise"'):]
+        assert f"regviz practice {exercise.name}" in box and f"regviz check practice/{exercise.name}.py" in box
+    assert "<script" not in html

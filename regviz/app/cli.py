@@ -195,7 +195,7 @@ def practice(name, folder):
 
     if name is None:
         for e in EXERCISES:
-            click.echo(f"{e.name:<10} {e.question:<8} {e.summary}")
+            click.echo(f"{e.name:<10} {' + '.join(e.questions):<8} {e.summary}")
         click.echo("\nregviz practice NAME writes practice/NAME.py; regviz check practice/NAME.py grades it.")
         return
     path, written = write_starter(name, folder)

@@ -1,7 +1,8 @@
 """`regviz page`: the study page, renders/index.html, one section per interview question.
 
-Each section has the clip (with a poster frame and WebVTT captions made from the clip's .srt, inlined), our
-model answer, the trap, a code listing read from the core's source now (not a copy), and the claims
+Each section is a self-test: the question first, our model answer and the trap behind a reveal (HTML
+<details>, no script), the clip (with a poster frame and WebVTT captions made from the clip's .srt, inlined),
+a "practise it" box with the two commands that grade the learner's own code (regviz practice / check), a code listing read from the core's source now (not a copy), and the claims
 behind the answer with the latest `regviz verify` result. Static and self-contained: inline CSS, no
 scripts, fonts or anything else from the network; clips are referenced next to the page.
 """
@@ -16,6 +17,7 @@ from scenes.listing import listing
 from .charts import evidence_chart
 from .files import atomic_path
 from .render import ROOT, clip_duration
+from .practice import EXERCISES
 from .syllabus import QUESTIONS, REFERENCES
 
 TESTS_DIR = ROOT / "tests"
@@ -116,7 +118,9 @@ def build_page(out_dir=Path("renders"), verify_json=None):
                 result = results.get((question, text))
                 claims.append({"text": text, "test": test, "kind": kind, "result": result,
                                "evidence": _evidence(result)})
-        sections.append({"q": q, "clip": _clip(out_dir, q.scene), "code": code_listing(q.code), "claims": claims})
+        practice = next((e for e in EXERCISES if q.id in e.questions), None)  # the exercise to write it yourself
+        sections.append({"q": q, "clip": _clip(out_dir, q.scene), "code": code_listing(q.code), "claims": claims,
+                         "practice": practice})
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("regviz.app", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
     )

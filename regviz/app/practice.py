@@ -11,16 +11,16 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Exercise:
     name: str
-    question: str  # the syllabus question it practises
+    questions: tuple  # the syllabus questions it practises
     defines: tuple  # the names a learner's file defines; `regviz check` infers the exercise from them
     summary: str
 
 
 EXERCISES = (
-    Exercise("dropout", "Q2 + Q5", ("Dropout",), "class Dropout: inverted dropout, forward and backward"),
-    Exercise("batchnorm", "Q3", ("BatchNorm",), "class BatchNorm: train vs eval, running statistics, backward"),
-    Exercise("layernorm", "Q4", ("LayerNorm",), "class LayerNorm: per-sample normalisation, forward and backward"),
-    Exercise("lasso", "Q1", ("soft_threshold", "lasso"), "soft_threshold and lasso(X, y, lam) with exact zeros"),
+    Exercise("dropout", ("Q2", "Q5"), ("Dropout",), "class Dropout: inverted dropout, forward and backward"),
+    Exercise("batchnorm", ("Q3",), ("BatchNorm",), "class BatchNorm: train vs eval, running statistics, backward"),
+    Exercise("layernorm", ("Q4",), ("LayerNorm",), "class LayerNorm: per-sample normalisation, forward and backward"),
+    Exercise("lasso", ("Q1",), ("soft_threshold", "lasso"), "soft_threshold and lasso(X, y, lam) with exact zeros"),
 )
 BY_NAME = {e.name: e for e in EXERCISES}
 NAMES = tuple(BY_NAME)
