@@ -126,3 +126,81 @@ def test_one_clip_is_shared_by_the_cpus_by_default(run, monkeypatch):
     alone = run(["render", "dropout", "-q", "low", "--jobs", "1"])
     assert alone.exit_code == 0, alone.output
     assert "[1/1] rendering dropout ..." in alone.output
+
+
+def test_a_mistyped_clip_gets_a_suggestion():
+    result = CliRunner().invoke(main, ["render", "droput_backward"])
+    assert result.exit_code == 2
+    assert "Did you mean 'dropout_backward'?" in result.output
+    result = CliRunner().invoke(main, ["verify", "--question", "batchnrom"])
+    assert result.exit_code == 2 and "Did you mean 'batchnorm'?" in result.output
+
+
+@pytest.mark.parametrize("name", ["Q2", "q2", "dropout"])
+def test_a_clip_is_named_by_its_clip_name_or_question_id(run, tmp_path, name):
+    result = run(["render", name, "--format", "png", "-q", "low"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "dropout.png").is_file()
+    from regviz.app.terminal import ClipChoice
+
+    assert ClipChoice(as_="id").convert(name, None, None) == "Q2"  # what `verify --question` receives
+
+
+def test_tables_wrap_to_the_terminal_width():
+    from regviz.app.terminal import table
+
+    claim = "A claim long enough that no narrow terminal shows it on one line without wrapping it " * 2
+    lines = table(("Q", "claim", "result"), [("Q1", claim, "pass"), ("Q2", "short", "FAIL")], wrap=1, width=60)
+    assert all(len(line) <= 60 for line in lines)
+    start, stop = lines[0].index("claim"), lines[0].index("result")  # the claim column
+    assert " ".join(line[start:stop].strip() for line in lines[1:-1]) == claim.strip()  # every word, in order
+    assert lines[1].endswith("pass") and lines[-1].startswith("Q2") and lines[-1].endswith("FAIL")
+
+
+def test_verify_prints_its_table_within_the_terminal_width(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "conftest.py").write_text(
+        'def pytest_configure(config):\n    config.addinivalue_line("markers", "claim(question, text): a claim")\n')
+    (tests / "test_long.py").write_text(textwrap.dedent('''
+        import pytest
+
+        @pytest.mark.claim("Q1", "A claim whose text is far longer than a narrow terminal is wide, as several of "
+                                 "the real claims are, so the table must wrap it rather than run off the edge")
+        def test_long():
+            pass
+    '''))
+    proc = subprocess.run([sys.executable, "-m", "regviz", "verify", "--tests", str(tests), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "70"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    table = proc.stdout[proc.stdout.index("\nQ "):proc.stdout.index("1 of 1 claims hold")].strip().splitlines()
+    assert len(table) >= 3 and all(len(line) <= 70 for line in table)
+
+
+TOY_EVERYWHERE = """
+import regviz.app.render
+regviz.app.render.load_scene = lambda name: __import__("tests.toy_scenes", fromlist=["TinyScene"]).TinyScene
+"""
+
+
+def test_render_all_says_which_clips_run_and_how_far(tmp_path, monkeypatch):
+    """Two clips in two spawned workers (each loads the toy scene through sitecustomize): the command says
+    when each starts, and, while they run, how many seconds of each clip are drawn."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(TOY_EVERYWHERE)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), str(Path(__file__).resolve().parents[1])]))
+    monkeypatch.setattr(regviz.app.cli, "PROGRESS_EVERY", 0)  # a line at every play
+    monkeypatch.setattr(regviz.app.cli, "SCENE_NAMES", ("l1_vs_l2", "dropout"))  # `all`, two clips
+    result = CliRunner().invoke(main, ["render", "all", "-q", "low", "--jobs", "2", "--format", "webm",
+                                       "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "[1/2] rendering l1_vs_l2 ..." in lines and "[2/2] rendering dropout ..." in lines
+    running = [line for line in lines if line.startswith("  running: ")]
+    assert any("l1_vs_l2 2.0 s of clip (2 plays)" in line for line in running)  # TinyScene: 1 s + a 1 s wait
+    assert any("dropout 2.0 s of clip (2 plays)" in line for line in running)

@@ -64,3 +64,50 @@ def test_every_question_has_claims_and_the_readme_lists_them():
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     for _, text, test, kind in claims:
         assert f"| {kind} | `{test}` |" in readme, f"README's claims table lacks {test} ({kind})"
+
+
+def test_verify_writes_where_the_page_reads_and_leaves_the_working_folder_alone(tmp_path):
+    """verify --out DIR writes DIR/verify.json, which `regviz page --out DIR` shows; Hypothesis' database
+    goes to the cache folder, not into the folder verify was run from."""
+    from regviz.app.page import build_page
+
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "conftest.py").write_text(textwrap.dedent('''
+        def pytest_configure(config):
+            config.addinivalue_line("markers", "claim(question, text): a claim")
+    '''))
+    (tests / "test_claims.py").write_text(textwrap.dedent('''
+        import pytest
+        from hypothesis import given, strategies as st
+
+        @pytest.mark.claim("Q2", "Every integer is below 100")
+        @given(st.integers())
+        def test_integers_are_small(n):
+            assert n < 100
+    '''))
+    work, out, cache = tmp_path / "work", tmp_path / "site", tmp_path / "cache"
+    work.mkdir()
+    proc = regviz("verify", "--tests", str(tests), "--out", str(out), "--cache", str(cache), "--profile", "dev",
+                  cwd=work)
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # the claim fails: Hypothesis saves its example
+    assert list(work.iterdir()) == []  # no .hypothesis/ (nor anything else) where verify was run
+    assert list((cache / "hypothesis").rglob("*"))  # the falsifying example, in the cache folder
+    assert json.loads((out / "verify.json").read_text())["claims"][0]["claim"] == "Every integer is below 100"
+    page = build_page(out).read_text(encoding="utf-8")
+    assert "Claims last verified" in page and "1 failed" in page
+    assert "older than the code" not in page
+
+
+def test_the_page_says_when_its_results_are_older_than_the_code(tmp_path):
+    from regviz.app.page import build_page
+    from regviz.app.verify import source_hash
+
+    assert "run <code>regviz verify --out " in build_page(tmp_path).read_text(encoding="utf-8")  # never run yet
+    doc = {"regviz": "0", "date": "2026-01-01T00:00:00+00:00", "machine": "m", "passed": True, "claims": [],
+           "source": source_hash()}
+    (tmp_path / "verify.json").write_text(json.dumps(doc))
+    assert "older than the code" not in build_page(tmp_path).read_text(encoding="utf-8")
+    (tmp_path / "verify.json").write_text(json.dumps({**doc, "source": "the hash of an earlier core"}))
+    page = build_page(tmp_path).read_text(encoding="utf-8")
+    assert "older than the code" in page and f"regviz verify --out {tmp_path.as_posix()}" in page

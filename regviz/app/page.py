@@ -19,6 +19,7 @@ from .files import atomic_path
 from .render import ROOT, clip_duration
 from .practice import EXERCISES
 from .syllabus import QUESTIONS, REFERENCES
+from .verify import source_hash
 
 TESTS_DIR = ROOT / "tests"
 
@@ -91,8 +92,11 @@ def _clip(out_dir, name):
     info = {"src": clip.name, "duration": clip_duration(clip), "poster": None, "track": None}
     poster_path = out_dir / f"{name}.poster.png"
     if not poster_path.is_file() or poster_path.stat().st_mtime < clip.stat().st_mtime:
-        poster(clip, poster_path)
-    info["poster"] = poster_path.name
+        try:
+            poster(clip, poster_path)
+        except OSError:  # a full disk: the player starts black (or with the older poster), the page still works
+            pass
+    info["poster"] = poster_path.name if poster_path.is_file() else None
     srt = out_dir / f"{name}.srt"
     if srt.is_file():
         # inlined as a data: URI: browsers refuse a caption file next to a page opened from file://
@@ -128,8 +132,10 @@ def build_page(out_dir=Path("renders"), verify_json=None):
     date = None
     if verified:
         date = datetime.fromisoformat(verified["date"]).strftime("%Y-%m-%d %H:%M UTC")
+    stale = verified is not None and verified.get("source") != source_hash()  # the code or its tests changed since
     page = env.get_template("page.html.j2").render(
-        sections=sections, verified=verified, verified_date=date, pygments_css=_pygments_css(), references=REFERENCES
+        sections=sections, verified=verified, verified_date=date, pygments_css=_pygments_css(), references=REFERENCES,
+        stale=stale, out=out_dir.as_posix()
     )
     dest = out_dir / "index.html"
     with atomic_path(dest) as tmp:

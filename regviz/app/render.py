@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import atomic_path, locked
+from .files import atomic_path, describe_write_error, locked
 from .syllabus import BY_SCENE, SCENE_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -194,9 +194,23 @@ def render_scene(
             raise RuntimeError(f"Manim reported {produced} but wrote no such file")
         dest = out_dir / f"{name}.{fmt}"
         cues = _tidy_captions(Path(captions)) if captions is not None and Path(captions).is_file() else None
-        srt = _publish_with_captions(produced, dest, cues, fmt, burn=burn_captions)
+        try:
+            _check_room(produced, cues, out_dir)
+            srt = _publish_with_captions(produced, dest, cues, fmt, burn=burn_captions)
+        except OSError as exc:  # the destination's name, never a temporary file's, and what to do
+            raise RuntimeError(describe_write_error(exc, dest)) from None
     duration = 0.0 if fmt == "png" else clip_duration(dest)
     return RenderResult(name, dest, srt, duration, time.perf_counter() - start)
+
+
+def _check_room(produced, cues, out_dir):
+    """OSError(ENOSPC) unless out_dir's disk has room for the clip and its captions (a full disk found here
+    names the clip; found by ffmpeg half-way, it would name a temporary file)."""
+    import errno
+
+    needed = produced.stat().st_size + (cues.stat().st_size if cues else 0)
+    if shutil.disk_usage(out_dir).free < needed + (64 << 10):  # 64 KiB for the file system's own blocks
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 def _can_fork():
