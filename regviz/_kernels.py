@@ -118,6 +118,17 @@ PARALLEL_MIN = 1 << 18  # elements: smaller arrays stay on the calling thread (a
 _pool = None
 
 
+def _forget_pool():
+    """In a forked child: the parent's pool came along without its threads (fork copies only the calling
+    thread), so work handed to it would wait forever; the child makes its own pool when it needs one."""
+    global _pool
+    _pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def _spans(a):
     """([(i, slice)], block shape): a's leading axis cut into blocks of about NORM_BLOCK elements (at least
     one row each), and the shape of the first (largest) block, for the kernels' scratch buffers."""

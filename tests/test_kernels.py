@@ -6,6 +6,9 @@ kernels' block sizes down to a few elements, so small Hypothesis data crosses ma
 (BatchNorm's Chan merge, the packed mask's byte offsets); the plain tests at the end run the real
 block sizes on arrays that span several blocks.
 """
+import os
+import signal
+import time
 from unittest import mock
 
 import numpy as np
@@ -244,3 +247,28 @@ def test_threads_on_real_blocks_match_one_thread():
             two = run_layer(make(), x, dy)
         for a, b in zip(one, two):
             np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
+def test_the_norms_work_in_a_forked_child_after_the_parent_used_the_threads():
+    """A DataLoader-style worker: forked (multiprocessing's default on Linux) after the parent ran the threaded
+    kernels, the child computes the same outputs, and promptly (its copy of the parent's pool has no threads)."""
+    x = np.random.default_rng(0).normal(size=(512, 1024)).astype(np.float32)  # above PARALLEL_MIN: threaded
+    with mock.patch.multiple(_kernels, THREADS=2, PARALLEL_MIN=1 << 18):
+        expected = regviz.BatchNorm(1024).forward(x), regviz.LayerNorm(1024).forward(x)  # the parent's threads
+        pid = os.fork()
+        if pid == 0:  # the child: exit status 0 if it computes the parent's outputs, whatever happens
+            status = 1
+            try:
+                again = regviz.BatchNorm(1024).forward(x), regviz.LayerNorm(1024).forward(x)
+                status = 0 if all(np.array_equal(a, b) for a, b in zip(expected, again)) else 3
+            finally:
+                os._exit(status)
+    deadline = time.monotonic() + 20  # it takes well under a second
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0:
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child never returned from BatchNorm/LayerNorm.forward")
+        time.sleep(0.05)
+    assert os.waitstatus_to_exitcode(done[1]) == 0
