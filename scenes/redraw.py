@@ -112,8 +112,8 @@ def _swept(leaf):
     """Mobjects whose joint box covers every point of the leaf's mobject during the play: a point moving on a
     straight segment from the start to the target stays in the box around both ends (not in either one's)."""
     mobjects = [leaf.mobject]
-    if isinstance(leaf, Transform):
-        mobjects += [leaf.starting_mobject, leaf.target_copy]
+    if isinstance(leaf, Transform):  # FadeTransform moves its group from starting_ to ending_mobject instead
+        mobjects += [leaf.starting_mobject, getattr(leaf, "target_copy", None) or getattr(leaf, "ending_mobject", None)]
     else:
         mobjects.append(leaf.starting_mobject)
     return [m for mob in mobjects if mob is not None for m in mob.get_family()]

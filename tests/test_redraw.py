@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 from manim import (
-    BLUE, DOWN, LEFT, RED, RIGHT, UP, Circle, Create, FadeIn, FadeOut, LaggedStart, Line, Polygon, Rectangle,
+    BLUE, DOWN, LEFT, RED, RIGHT, UP, Circle, Create, FadeIn, FadeOut, FadeTransform, LaggedStart, Line, Polygon, Rectangle,
     ReplacementTransform, Rotate, Square, Text, config, rate_functions,
 )
 
@@ -82,3 +82,26 @@ def test_redrawing_only_what_moves_gives_the_same_frames(tmp_path, monkeypatch):
     assert scene.near in moving  # on the circle's path
     assert set(scene.over_near.family_members_with_points()) <= set(moving)  # on the redrawn square
     assert set(scene.far.family_members_with_points()) <= set(static)  # out of everything's way
+
+
+class FadeTransformScene(RegvizScene):
+    """FadeTransform (how words change without morphing) keeps its group's start and end in other attributes."""
+
+    def construct(self):
+        word, near = Text("mean").shift(2 * LEFT), Square(0.8).shift(0.5 * LEFT)
+        self.add(word, near, Text("far away").to_corner(UP + RIGHT))
+        self.play(FadeTransform(word, Text("y").shift(RIGHT)), run_time=0.6)
+        self.wait(0.2)
+
+
+def test_a_fade_transform_gives_the_same_frames(tmp_path, monkeypatch):
+    monkeypatch.setattr(regviz.app.render, "load_scene", lambda name: FadeTransformScene)
+    frames = {}
+    for only_what_moves in (True, False):
+        monkeypatch.setattr(FadeTransformScene, "redraw_only_what_moves", only_what_moves)
+        out = tmp_path / str(only_what_moves)
+        result = regviz.app.render.render_scene("dropout", quality="low", out_dir=out, cache_dir=out / "cache",
+                                                progress=False, overrides=SMALL)
+        frames[only_what_moves] = decode_frames(result.path)
+    assert len(frames[True]) == len(frames[False]) > 5
+    assert all(np.array_equal(a, b) for a, b in zip(frames[True], frames[False]))
