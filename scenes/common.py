@@ -9,7 +9,7 @@ import textwrap
 
 from manim import DOWN, UP, FadeIn, FadeOut, ManimColor, Scene, Text, VGroup, VMobject, config
 
-from scenes import redraw
+from scenes import layout, redraw
 
 # --- colours: one meaning each, the same in every clip ---
 BACKGROUND = ManimColor("#0e1116")
@@ -104,6 +104,16 @@ class RegvizScene(Scene):
         super().__init__(**kwargs)
         self._caption = None
         self.title = None  # the headline, once shown
+
+    def play(self, *args, **kwargs):
+        """Manim's play; when a layout recorder is active (scenes/layout.py: the layout test), it notes the
+        Transforms the play starts and the layout at its end. Inactive: nothing more than Manim's play."""
+        recorder = layout.active()
+        if recorder is not None:
+            recorder.before(self, args)
+        super().play(*args, **kwargs)
+        if recorder is not None:
+            recorder.after(self)
 
     def get_moving_and_static_mobjects(self, animations):
         split = redraw.moving_and_static(self, animations) if self.redraw_only_what_moves else None

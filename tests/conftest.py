@@ -24,14 +24,58 @@ TINY = {"pixel_height": 144, "pixel_width": 256, "frame_rate": 4}  # every frame
 @pytest.fixture(scope="session")
 def tiny_renders(tmp_path_factory):
     """Every real scene rendered once per session at a tiny size, two processes at a time:
-    {name: (RenderResult or None, error or None)}. Shared by the render and page tests."""
+    {name: (RenderResult or None, error or None)}. Shared by the render, page, layout and freeze tests; the
+    layout at the end of every play is recorded on the way into OUT/layout/NAME.jsonl (scenes/layout.py)."""
     from regviz.app.render import render_many
     from regviz.app.syllabus import SCENE_NAMES
+    from scenes import layout
 
     out = tmp_path_factory.mktemp("renders")
-    runs = render_many(list(SCENE_NAMES), jobs=2, quality="low", fmt="mp4", out_dir=out,
-                       cache_dir=out / ".cache", overrides=TINY)
-    return {name: (result, error) for name, result, error in runs}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(layout.ENVIRONMENT, str(out / "layout"))  # the render processes inherit it
+        runs = render_many(list(SCENE_NAMES), jobs=2, quality="low", fmt="mp4", out_dir=out,
+                           cache_dir=out / ".cache", overrides=TINY)
+        return {name: (result, error) for name, result, error in runs}
+
+
+# Clips whose re-cut for issue 13 has not landed: the layout and freeze tests mark them strict xfail (the check
+# itself is never weakened; the day a clip passes, its name must leave this set).
+NOT_RECUT = set()
+
+
+def clips(names):
+    """The clip names as pytest params, the ones not re-cut yet marked xfail(strict=True)."""
+    mark = pytest.mark.xfail(strict=True, reason="issue 13: clip not re-cut yet")
+    return [pytest.param(name, marks=mark) if name in NOT_RECUT else name for name in names]
+
+
+def frozen_stretches(path, noise_db=-60, seconds=2.0):
+    """[(start, end)] in seconds: the clip's stretches of at least `seconds` where the picture stands still, as
+    ffmpeg's freezedetect finds them (issue 13's measure, freezedetect=n=-60dB:d=2: each frame's mean absolute
+    difference from the stretch's first frame stays under 10^(-60/20) = 0.1% of full scale). The filter compares
+    with that first frame, not with the previous one, so slow motion is not lost at a low frame rate; a stretch
+    still frozen at the end of the clip ends with it."""
+    import re
+    import subprocess
+
+    from regviz.app.render import clip_duration
+
+    done = subprocess.run(
+        ["ffmpeg", "-nostdin", "-hide_banner", "-i", str(path), "-map", "0:v:0",
+         "-vf", f"freezedetect=n={noise_db}dB:d={seconds}", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    )
+    starts = [float(t) for t in re.findall(r"freeze_start: ([\d.]+)", done.stderr)]
+    ends = [float(t) for t in re.findall(r"freeze_end: ([\d.]+)", done.stderr)]
+    ends += [clip_duration(path)] * (len(starts) - len(ends))
+    return list(zip(starts, ends))
+
+
+def frozen_share(path, **kwargs):
+    """The fraction of the clip spent in frozen stretches (frozen_stretches)."""
+    from regviz.app.render import clip_duration
+
+    return sum(end - start for start, end in frozen_stretches(path, **kwargs)) / clip_duration(path)
 
 
 def decode_frames(path):
