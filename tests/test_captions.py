@@ -9,8 +9,10 @@ import pytest
 import regviz.app.captions
 import regviz.app.render
 from regviz.app.render import render_scene
+from regviz.app.syllabus import SCENE_NAMES
+from scenes.common import CAPTION_LINE, CAPTION_LINES, CHARS_PER_SECOND
 
-from .conftest import TINY, decode_frames
+from .conftest import TINY, clips, decode_frames
 from .toy_scenes import TinyScene
 
 
@@ -109,3 +111,38 @@ def test_the_study_page_shows_the_captions_by_default(tmp_path, monkeypatch):
     html = build_page(result.path.parent).read_text(encoding="utf-8")
     tracks = re.findall(r"<track[^>]*>", html)
     assert tracks and all(re.search(r"\sdefault[\s>]", track) for track in tracks)
+
+
+# A cue may end up to one frame early at the 30 fps the clips are published at: a scene that starts its next
+# caption on the frame its previous one ends loses that frame when the cues are tidied (render._tidy_captions
+# ends a cue where the next begins); SRT keeps milliseconds (1 ms of rounding on each end).
+READING_SLACK = 1 / 30 + 0.002  # seconds
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("name", clips(SCENE_NAMES))  # the clips not re-cut yet: strict xfail
+def test_every_cue_is_two_short_lines_on_screen_long_enough_to_read(tiny_renders, name):
+    import srt
+
+    result, error = tiny_renders[name]
+    assert error is None, error
+    cues = list(srt.parse(result.captions.read_text(encoding="utf-8")))
+    assert cues
+    problems = []
+    for cue, following in zip(cues, [*cues[1:], None]):
+        start, end = cue.start.total_seconds(), min(cue.end.total_seconds(), result.duration)
+        lines = cue.content.splitlines()
+        text = " ".join(lines)
+        where = f"{name} {start:.2f}-{end:.2f} s {text!r}"
+        if len(lines) > CAPTION_LINES or max(map(len, lines)) > CAPTION_LINE:
+            problems.append(f"{where}: {len(lines)} lines of up to {max(map(len, lines))} characters")
+        if len(text) > CHARS_PER_SECOND * (end - start + READING_SLACK):
+            problems.append(f"{where}: {len(text)} characters in {end - start:.2f} s "
+                            f"({len(text) / max(end - start, 1e-9):.1f} per second)")
+        if following is not None and following.start < cue.end:
+            problems.append(f"{where}: overlaps the next cue, at {following.start.total_seconds():.2f} s")
+    assert not problems, "\n".join(problems)
+    # and the clip carries them all as its default subtitle track
+    [(codec, disposition, texts)] = subtitle_cues(result.path)
+    assert codec == "mov_text" and disposition & av.stream.Disposition.default
+    assert texts == [cue.content for cue in cues]
