@@ -3,7 +3,7 @@
 Conventions follow PyTorch: Dropout's p is the probability of DROPPING; BatchNorm's momentum=0.1
 weights the new batch and its running variance is unbiased. Randomness comes from numpy Generators.
 """
-from ._checks import CallOrderError
+from ._checks import CallOrderError, ConvergenceWarning
 from .dropout import Dropout, dropout_backward, dropout_forward
 from .gradcheck import GradcheckError, gradcheck, numerical_gradient, numerical_vjp
 from .linear import (
@@ -24,5 +24,5 @@ __all__ = [
     # the solver and the layers, fast and PyTorch-like
     "fit", "regularization_path", "lam_max", "objective", "objective_grad", "FitResult",
     "Dropout", "BatchNorm", "LayerNorm",
-    "gradcheck", "numerical_gradient", "numerical_vjp", "GradcheckError", "CallOrderError",
+    "gradcheck", "numerical_gradient", "numerical_vjp", "GradcheckError", "CallOrderError", "ConvergenceWarning",
 ]

@@ -46,6 +46,10 @@ class CallOrderError(RuntimeError, ValueError):
     """
 
 
+class ConvergenceWarning(UserWarning):
+    """An iterative solver stopped at its step limit before meeting its tolerance (shown by default)."""
+
+
 def _show(value):
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

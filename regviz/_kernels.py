@@ -96,16 +96,21 @@ def keep_mask(shape, p, rng):
 
 def apply_mask(x, packed, scale):
     """x * mask * scale as a new array of x's shape and dtype, with the mask unpacked block by block."""
-    x = np.ascontiguousarray(x)
+    x = x if x.flags.c_contiguous else np.ascontiguousarray(x)  # (ascontiguousarray alone makes a 0-d x 1-d)
     out = np.empty_like(x)
     flat_x, flat_out = x.reshape(-1), out.reshape(-1)  # views: x and out are contiguous
-    scale = x.dtype.type(scale)
+    fits = scale <= float(np.finfo(x.dtype).max)  # float16 at p near 1: 1/(1-p) is inf there, and 0 * inf is NaN
+    scale = x.dtype.type(scale) if fits else float(scale)
     for start in range(0, x.size, DROPOUT_BLOCK):
         stop = min(start + DROPOUT_BLOCK, x.size)
         mask = np.unpackbits(packed[start // 8 : -(-stop // 8)], count=stop - start, bitorder="little").view(bool)
         block = flat_out[start:stop]
         np.multiply(flat_x[start:stop], mask, out=block)  # dropped units are 0
-        block *= scale  # in cache: the block was just written
+        if fits:
+            block *= scale  # in cache: the block was just written
+        else:  # scaled in float64: dropped units stay 0, a survivor may overflow to inf (as in PyTorch)
+            with np.errstate(over="ignore"):
+                block[...] = block.astype(np.float64) * scale
     return out
 
 

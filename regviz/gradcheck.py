@@ -32,8 +32,11 @@ def numerical_gradient(f, x, h=1e-6):
 
 
 def numerical_vjp(f, x, dy, h=1e-6):
-    """The vector-Jacobian product dy^T (df/dx) for an array-valued f: what a layer's backward(dy) returns."""
-    dy = np.asarray(dy, dtype=np.float64)
+    """The vector-Jacobian product dy^T (df/dx) for an array-valued f: what a layer's backward(dy) returns.
+    dy has the shape of f(x)."""
+    x = np.array(_checks.float_array("x", x), dtype=np.float64)
+    dy = _checks.float_array("dy", dy).astype(np.float64)
+    _checks.same_shape("dy", dy, np.shape(f(x.copy())), "f(x)")
     return numerical_gradient(lambda z: np.vdot(dy, f(z)), x, h)
 
 
@@ -42,6 +45,7 @@ def gradcheck(f, x, analytic, dy=None, h=1e-6, rtol=1e-5, atol=1e-8):
 
     Scalar f: analytic is df/dx. Array-valued f: pass dy, and analytic is backward(dy).
     """
+    rtol, atol = _checks.non_negative("rtol", rtol), _checks.non_negative("atol", atol)  # finite: inf passes all
     numeric = numerical_gradient(f, x, h) if dy is None else numerical_vjp(f, x, dy, h)
     analytic = np.asarray(analytic, dtype=np.float64)
     if analytic.shape != numeric.shape:

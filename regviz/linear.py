@@ -17,6 +17,7 @@ The loop works with the Gram matrix G = X^T X / n (d x d) and c = X^T y / n, so 
 one d x d product whatever n is: grad f(w) = G w - c (+ 2*lam*w), and the data term of the objective
 is 0.5 w^T G w - c^T w + ||y||^2 / (2n).
 """
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,8 +31,8 @@ PENALTIES = ("l1", "l2")
 @dataclass(frozen=True)
 class FitResult:
     """w: (d,) final weights; path: (k, d) weights after each recorded step (row 0 = the start);
-    loss: (k,) objective at those weights; steps: iterations run; converged: whether the step
-    fell below tol before `steps` ran out."""
+    loss: (k,) objective at those weights; steps: iterations run; converged: whether the step fell
+    below tol times the largest |w| before `steps` ran out."""
 
     w: np.ndarray
     path: np.ndarray
@@ -99,19 +100,19 @@ def _objective(G, c, yy, penalty, lam, w):
 
 def _solve(G, c, yy, penalty, lam, w0, steps, tol, accelerate, record):
     d = c.shape[0]
-    ridge = 2.0 * lam if penalty == "l2" else 0.0  # the L2 penalty's Hessian, folded into f
-    L = float(np.linalg.eigvalsh(G)[-1]) + ridge
-    if L <= 0:  # X == 0: the optimum is w = 0
-        L = 1.0
-    t = 1.0 / L
+    # L/2, L = eig_max(G) + 2*lam (L2's Hessian folded into f): halved, as 2*lam overflows for lam near 1.8e308
+    half_L = 0.5 * float(np.linalg.eigvalsh(G)[-1]) + (lam if penalty == "l2" else 0.0)
+    if half_L <= 0:  # X == 0: the optimum is w = 0
+        half_L = 0.5
+    t = 0.5 / half_L  # 1/L
+    decay = lam / half_L if penalty == "l2" else 0.0  # t * 2*lam, L2's shrinking of w in a step: in [0, 1]
     w = np.zeros(d) if w0 is None else np.array(w0, dtype=np.float64)
     v, momentum = w.copy(), 1.0
     path = [w.copy()] if record else []
     converged = False
     it = 0
     for it in range(1, steps + 1):
-        grad = G @ v - c + ridge * v  # (d,)
-        w_new = v - t * grad
+        w_new = v - t * (G @ v - c) - decay * v  # a gradient step on f: the data term, then L2's part
         if penalty == "l1":
             w_new = soft_threshold(w_new, t * lam)
         step = w_new - w
@@ -126,7 +127,7 @@ def _solve(G, c, yy, penalty, lam, w0, steps, tol, accelerate, record):
         else:
             v = w_new
         w = w_new
-        if np.max(np.abs(step)) <= tol:
+        if np.max(np.abs(step)) <= tol * np.max(np.abs(w)):  # relative: y in any units converges alike
             converged = True
             break
     if not record:
@@ -140,7 +141,8 @@ def fit(X, y, penalty="l1", lam=0.1, steps=10_000, tol=1e-12, *, accelerate=True
     X: (n, d), y: (n,) finite real data (no intercept: centre the data first if you need one).
     penalty: "l1" (lasso; soft-thresholding gives exact zeros) or "l2" (ridge).
     lam: the penalty strength, >= 0, in the same units as the losses above (lam*sum|w|, lam*sum w^2).
-    steps: the most iterations; tol: stop when no weight moves more than tol in a step.
+    steps: the most iterations; tol: stop when no weight moves more than tol times the largest |weight|
+    in a step (relative, so y in any units converges to the same relative accuracy).
     accelerate: FISTA with restart (default) or ISTA / plain gradient descent.
     With accelerate=False every step is lasso_step (L1) or ridge_step (L2) with lr = 1/L, computed
     from the Gram matrix X^T X / n instead of X (the same maths, one d x d product per step).
@@ -187,7 +189,8 @@ def regularization_path(X, y, penalty="l1", lams=None, steps=10_000, tol=1e-12):
 
     Solved from the largest lam down, each warm-started from the previous solution (for L1 the
     solution at large lam is all zeros, so the first solves are nearly free). Default lams: 50 values
-    log-spaced from lam_max(X, y) down to lam_max/1000.
+    log-spaced from lam_max(X, y) down to lam_max/1000. A ConvergenceWarning names the lams whose
+    fit did not converge within `steps` (their rows are the last iterate).
     """
     penalty = _checks.choice("penalty", penalty, PENALTIES)
     steps = _checks.positive_int("steps", steps)
@@ -200,8 +203,14 @@ def regularization_path(X, y, penalty="l1", lams=None, steps=10_000, tol=1e-12):
     if (lams < 0).any():
         raise ValueError(f"lams must all be >= 0, got {lams[lams < 0][0]}")
     out = np.empty((lams.size, c.size))
-    w = None
+    w, unconverged = None, []
     for i in np.argsort(-lams, kind="stable"):
-        w, _, _, _ = _solve(G, c, yy, penalty, float(lams[i]), w, steps, tol, True, record=False)
+        w, _, _, converged = _solve(G, c, yy, penalty, float(lams[i]), w, steps, tol, True, record=False)
         out[i] = w
+        if not converged:
+            unconverged.append(float(lams[i]))
+    if unconverged:
+        shown = ", ".join(f"{lam:.3g}" for lam in unconverged[:5]) + (", ..." if len(unconverged) > 5 else "")
+        warnings.warn(f"regularization_path: {len(unconverged)} of {lams.size} fits did not converge in {steps} "
+                      f"steps (lam = {shown}); raise steps or tol", _checks.ConvergenceWarning, stacklevel=2)
     return out.astype(dtype, copy=False)

@@ -169,3 +169,24 @@ def test_dropout_backward_matches_numerical_gradient(impl, x, p, seed):
     except regviz.GradcheckError as error:
         raise AssertionError(f"with x = {words(x)}, p = {words(p)} and dy = {words(dy)}, backward's dx = "
                              f"{words(dx)} is not the numerical gradient ({error})") from None
+
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_dropout_keeps_a_0d_input_0d(training):
+    """A scalar activation stays a scalar: forward and backward keep shape () in training and in eval."""
+    layer = regviz.Dropout(0.5, rng=0).train(training)
+    y = layer.forward(np.float32(3.0))
+    assert y.shape == () and y.dtype == np.float32 and float(y) in ((0.0, 6.0) if training else (3.0,))
+    dx = layer.backward(np.float32(1.0))
+    assert dx.shape == () and float(dx) == float(y) / 3.0
+
+
+def test_float16_dropout_near_p1_gives_zeros_not_nan():
+    """1/(1-p) overflows float16 for p this close to 1 (PyTorch: zeros); a dropped unit must stay 0, not 0 * inf."""
+    x = np.ones(20_000, dtype=np.float16)
+    layer = regviz.Dropout(1 - 1e-6, rng=0)
+    y, dx = layer.forward(x), layer.backward(x)
+    assert y.dtype == dx.dtype == np.float16
+    assert not np.isnan(y).any() and not np.isnan(dx).any()
+    np.testing.assert_array_equal(y[~layer.mask], 0)  # every dropped unit (all but about 0.02 of them)

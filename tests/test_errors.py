@@ -97,6 +97,17 @@ CASES = [
     ("lasso_step w shape", lambda: regviz.lasso_step(np.ones(3), X, Y, 0.1, 0.1), ValueError,
      ["w", "X's columns", "(2,)", "(3,)"]),
     ("ridge_step lr=0", lambda: regviz.ridge_step(np.ones(2), X, Y, 0.1, 0), ValueError, ["lr", "0", "> 0"]),
+    # issue 14: an empty batch failed inside a reshape; atol=inf and a misshapen dy passed every check
+    ("bn empty batch", lambda: regviz.BatchNorm(3).forward(np.ones((0, 3))), ValueError,
+     ["x", "at least one value per channel", "(0, 3)"]),
+    ("bn empty batch in eval", lambda: regviz.BatchNorm(3).eval().forward(np.ones((0, 3, 4))), ValueError,
+     ["x", "at least one value per channel", "(0, 3, 4)"]),
+    ("gradcheck atol=inf", lambda: regviz.gradcheck(lambda v: (v**2).sum(), np.ones(3), np.zeros(3), atol=np.inf),
+     ValueError, ["atol", "inf", "finite"]),
+    ("gradcheck rtol<0", lambda: regviz.gradcheck(lambda v: (v**2).sum(), np.ones(3), 2 * np.ones(3), rtol=-1),
+     ValueError, ["rtol", "-1", ">= 0"]),
+    ("numerical_vjp dy shape", lambda: regviz.numerical_vjp(lambda v: np.outer(v, v), np.ones(3), np.ones(9)),
+     ValueError, ["dy", "f(x)", "(3, 3)", "(9,)"]),
 ]
 
 

@@ -197,3 +197,46 @@ def test_float32_data_gives_float32_results_with_the_same_zeros():
     # the solver runs in float64 either way; only the float32 rounding of the data differs (~1e-7 relative)
     np.testing.assert_array_equal(res32.w == 0, res64.w == 0)
     np.testing.assert_allclose(res32.w, res64.w, atol=1e-5)
+
+
+
+def test_soft_threshold_takes_scalars_as_l1_penalty_does():
+    for w in (2.0, 2, np.float32(2.0), np.float64(2.0), np.int64(2)):
+        assert regviz.soft_threshold(w, 0.5) == 1.5 and regviz.l1_penalty(w, 0.5) == 1.0
+        assert regviz.soft_threshold(-w, np.float32(3.0)) == 0.0
+
+
+def problem(scale=1.0):
+    X = np.random.default_rng(3).normal(size=(40, 5))
+    return X, scale * (X @ np.array([1.5, -2.0, 0.0, 0.5, 0.0]))
+
+
+def test_ridge_with_a_huge_finite_lam_is_zero_not_nan():
+    X, y = problem()
+    w = regviz.fit(X, y, "l2", lam=1e308).w  # 2 * lam overflows to inf: the step must not form it
+    assert np.isfinite(w).all() and np.abs(w).max() < 1e-300
+
+
+def test_one_huge_lam_does_not_poison_the_rest_of_the_path():
+    X, y = problem()
+    lams = np.array([1.0, 0.1, 0.01])
+    with_huge = regviz.regularization_path(X, y, "l2", np.r_[1e308, lams])
+    assert np.isfinite(with_huge).all()
+    np.testing.assert_allclose(with_huge[1:], regviz.regularization_path(X, y, "l2", lams), rtol=1e-9, atol=1e-12)
+
+
+def test_the_path_warns_about_fits_that_did_not_converge():
+    X, y = problem()
+    with pytest.warns(regviz.ConvergenceWarning, match=r"2 of 2 fits did not converge in 3 steps \(lam = 0.1, 0.01\)"):
+        regviz.regularization_path(X, y, "l1", [0.1, 0.01], steps=3)
+
+
+@pytest.mark.parametrize("scale", [1e-9, 1.0, 1e6])
+def test_fit_converges_to_the_same_relative_accuracy_whatever_the_units_of_y(scale):
+    """The stopping rule is relative: y in nanometres or in kilometres, the same fit (it was an absolute step
+    of 1e-12, met after 10 steps at 2e-4 relative error for y*1e-9, and never met for y*1e6)."""
+    X, y = problem(scale)
+    result = regviz.fit(X, y, "l1", lam=0.0)
+    exact = np.linalg.lstsq(X, y, rcond=None)[0]
+    assert result.converged
+    np.testing.assert_allclose(result.w, exact, rtol=1e-9, atol=1e-9 * np.abs(exact).max())
