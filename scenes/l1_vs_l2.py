@@ -72,7 +72,7 @@ CONTOUR_LEVELS = (0.35, 0.6, 0.8, 1.0)  # static loss ellipses, as fractions of 
 DOTS_LAM = 0.15  # part (d): the lasso on the 8 features at lam = DOTS_LAM * lam_max
 SUBGRADIENT_LR = 0.2  # part (d): both methods step with lr = SUBGRADIENT_LR / L
 SUBGRADIENT_STEPS = 36
-WINDOW_MARGIN = 0.12  # room around the curves of part (b) for the axis labels, as a fraction of the span
+WINDOW_MARGIN = 0.06  # room around the curves of part (b) for the axis labels, as a fraction of the span
 
 
 @dataclass(frozen=True)
@@ -367,9 +367,9 @@ def place_clear(mob, anchor, directions, points, buff=0.12):
 # --- layout (scene units) ---
 SIDES = (3.45 * LEFT, 3.45 * RIGHT)  # centres of the L1 (left) and L2 (right) panels
 HEAD_Y, ROW_Y = 2.72, 2.22  # a panel's heading and its readout row
-GEO_SIZE, GEO_Y = (5.4, 4.1), -0.2
+GEO_SIZE, GEO_Y = (5.6, 4.2), -0.25
 LAMBDA_Y = -2.98  # the lambda axis under the geometry
-PATH_SIZE, PATH_Y = (5.0, 3.3), -0.15
+PATH_SIZE, PATH_Y = (5.0, 3.9), -0.3
 
 
 class L1vsL2Scene(RegvizScene):
@@ -455,7 +455,7 @@ class L1vsL2Scene(RegvizScene):
         bars = redraw(lambda: int(round(self.w_index.get_value())), self.pull_bars)
         self.add(bars)
         seconds = self.cue("Near 0, L1 still pulls with force λ; L2's pull 2λw fades away.")
-        self.play(self.w_index.animate.set_value(int(np.flatnonzero(w > 0)[0])), run_time=seconds, rate_func=smooth)
+        self.play(self.w_index.animate.set_value(int(np.flatnonzero(w > 0)[0])), run_time=seconds, rate_func=linear)
         bars.clear_updaters()
         self.play(FadeOut(VGroup(heads, pens, grads, frames, curves, lam_tick, bars)), run_time=0.7)
 
@@ -464,8 +464,11 @@ class L1vsL2Scene(RegvizScene):
         group = VGroup()
         for plane, grad, color in zip(self.pull_planes, (self.d.pull_l1, self.d.pull_l2), (L1, L2)):
             w, g = self.d.pull_w[i], grad[i]
-            group.add(Line(plane.c2p(w, 0), plane.c2p(w, g), color=GRAD, stroke_width=6),
-                      Dot(plane.c2p(w, g), radius=0.07, color=color))
+            group.add(Line(plane.c2p(w, 0), plane.c2p(w, g), color=GRAD, stroke_width=10),
+                      Dot(plane.c2p(w, 0), radius=0.09, color=TEXT),
+                      Dot(plane.c2p(w, g), radius=0.09, color=color),
+                      mono(f"w = {fmt(w)}   pull = {fmt(g)}", size=NUMBER_SIZE, color=color)
+                      .move_to(plane.c2p(0, plane.y0) + 0.45 * DOWN))
         return group
 
     # ------------------------------------------------------------------ (b) geometry in 2-D
@@ -519,7 +522,9 @@ class L1vsL2Scene(RegvizScene):
         return shape.set_fill(L2, opacity=0.18)
 
     def touching(self, which, r):
-        return polyline(self.geo_planes[which], ellipse(self.d.ols, self.d.gram, r), LOSS, 2.5)
+        """The loss ellipse of level r, filled: every w inside has a lower data loss."""
+        shape = polyline(self.geo_planes[which], ellipse(self.d.ols, self.d.gram, r), LOSS, 2.5)
+        return shape.set_fill(LOSS, opacity=0.16)
 
     def optimum(self, which, w):
         color = (L1, L2)[which]
@@ -578,8 +583,8 @@ class L1vsL2Scene(RegvizScene):
     def show_geometry(self):
         d = self.d
         self.geo_planes = [Plane(d.window[:2], d.window[2:], GEO_SIZE, side + GEO_Y * UP, equal=True) for side in SIDES]
-        self.row_left = [side + ROW_Y * UP + 2.45 * LEFT for side in SIDES]
-        self.row_right = [side + ROW_Y * UP + 2.45 * RIGHT for side in SIDES]
+        self.row_left = [side + ROW_Y * UP + 2.75 * LEFT for side in SIDES]
+        self.row_right = [side + ROW_Y * UP + 2.75 * RIGHT for side in SIDES]
         frames, backs = zip(*(self.geo_frame(plane, color) for plane, color in zip(self.geo_planes, (L1, L2))))
         heads = VGroup(
             MathTex(r"\lambda\|w\|_1 \;\leftrightarrow\; |w_1| + |w_2| \le t", font_size=FORMULA_SIZE, color=L1),
@@ -600,7 +605,7 @@ class L1vsL2Scene(RegvizScene):
         self.add(budgets)
         cursor = self.cursor(i)
         self.play(FadeIn(heads), FadeIn(axis), FadeIn(cursor), run_time=0.8)
-        self.play(self.grow.animate.set_value(1.0), run_time=seconds - 0.8, rate_func=smooth)
+        self.play(self.grow.animate.set_value(1.0), run_time=seconds - 0.8, rate_func=linear)
         budgets.clear_updaters()
 
         # the loss rises from its minimum until its ellipse first meets the budget
@@ -613,14 +618,14 @@ class L1vsL2Scene(RegvizScene):
             level = ValueTracker(0.05 * touch[i])
             grown = always_redraw(lambda which=which, level=level: self.touching(which, level.get_value()))
             self.add(grown)
-            self.play(level.animate.set_value(touch[i]), run_time=seconds - 0.7, rate_func=smooth)
+            self.play(level.animate.set_value(touch[i]), run_time=seconds - 0.7, rate_func=linear)
             grown.clear_updaters()
             found = VGroup(self.optimum(which, ws[i]), self.weight_text(which, ws[i]))
             self.play(FadeIn(found, scale=1.3), run_time=0.7)
             shown.add(grown, found)
         self.lam_index = ValueTracker(i)
         self.swept = redraw(self.geo_index, self.state)
-        self.remove(budgets, shown, cursor)
+        self.remove(budgets, *shown, cursor)
         self.add(self.swept)  # the same picture, now driven by lambda
         self.geometry = VGroup(*frames, *backs, heads, axis)
 
@@ -694,7 +699,7 @@ class L1vsL2Scene(RegvizScene):
             x = np.log10(d.path_lams[i])
             group.add(Line(plane.c2p(x, self.zero_y), plane.c2p(x, plane.y1), color=TEXT, stroke_width=1.5))
             color = (L1, L2)[which]
-            group.add(self.number(f"exact zeros {zeros[i]}/{path.shape[1]}", color, self.row_left[which], aligned=LEFT))
+            group.add(self.number(f"zeros {zeros[i]}/{path.shape[1]}", color, self.row_left[which], aligned=LEFT))
             group.add(self.number(f"min |w| {small(smallest[i])}", color, self.row_right[which], aligned=RIGHT))
         return group
 
@@ -740,28 +745,29 @@ class L1vsL2Scene(RegvizScene):
         centre = SIDES[0] + 0.1 * RIGHT
         reach = 1.1 * float(np.abs(d.dots_v).max())
         line = Plane((-reach, reach), (-1, 1), (5.6, 2.0), centre)
-        top_y, bottom_y = 0.9, -1.5
+        top_y, bottom_y = 0.9, -2.0
         x = lambda v: line.c2p(v, 0)[0]  # noqa: E731
         formula = MathTex(r"S_t(v) = \mathrm{sign}(v)\,\max(|v| - t,\ 0)", font_size=FORMULA_SIZE, color=L1)
         formula.move_to(centre[0] * RIGHT + HEAD_Y * UP)
         lines = VGroup()
-        for y, name in ((top_y, r"v = w - \mathrm{lr}\,\nabla \mathrm{loss}"), (bottom_y, r"S_t(v)")):
+        for y, name, side in ((top_y, r"v = w - \mathrm{lr}\,\nabla \mathrm{loss}", UP),
+                              (bottom_y, r"S_t(v)", DOWN)):  # names outside the band the dots travel through
             lines.add(Line([x(-reach), y, 0], [x(reach), y, 0], color=MUTED, stroke_width=2),
                       Line([x(0), y - 0.1, 0], [x(0), y + 0.1, 0], color=MUTED, stroke_width=2),
-                      MathTex(name, font_size=SYMBOL_SIZE, color=MUTED).next_to([x(-reach), y, 0], UP + RIGHT, buff=0.1)
-                      .shift(0.35 * UP))
+                      MathTex(name, font_size=SYMBOL_SIZE, color=MUTED)
+                      .next_to([x(-reach), y, 0], side, buff=0.5 if side is UP else 0.15, aligned_edge=LEFT))
         zone = Rectangle(width=2 * d.dots_t * line.sx, height=0.5, stroke_width=0, fill_color=L1, fill_opacity=0.3)
         zone.move_to([x(0), top_y, 0])
         zone_lab = VGroup(MathTex(r"|v| \le t", font_size=SYMBOL_SIZE, color=L1),
                           mono(f"t = {fmt(d.dots_t)}", size=SMALL_SIZE, color=L1)).arrange(RIGHT, buff=0.25)
-        zone_lab.next_to(zone, DOWN, buff=0.15)
+        zone_lab.next_to([x(reach), top_y, 0], UP, buff=0.5, aligned_edge=RIGHT)
         order = np.argsort(d.dots_v)
         starts = self.stacked([x(d.dots_v[j]) for j in order], top_y + 0.12)
         ends = self.stacked([x(d.dots_out[j]) for j in order], bottom_y + 0.12)
         dots = VGroup(*(Dot(p, radius=0.07, color=TEXT) for p in starts))
         trails = VGroup(*(Line(a, b, color=MUTED, stroke_width=1.5) for a, b in zip(starts, ends)))
         n_zero = int(np.count_nonzero(d.dots_out == 0))
-        count = mono(f"{n_zero} of {len(d.dots_out)} weights: exactly 0", size=NUMBER_SIZE, color=L1)
+        count = mono(f"{n_zero} of {len(d.dots_out)}: exactly 0", size=NUMBER_SIZE, color=L1)
         count.next_to([x(0), bottom_y, 0], DOWN, buff=0.35)
 
         seconds = self.cue("The lasso's step: a gradient step to v, then soft-threshold S_t.")
@@ -851,7 +857,8 @@ class L1vsL2Scene(RegvizScene):
             twins = Line(p.c2p(-0.35, 0) + 0.6 * DOWN, p.c2p(1.35, 0) + 0.6 * DOWN, color=MUTED, stroke_width=2)
             frame.add(twins, mono(f"twins, corr {fmt(d.twin_corr)}", size=SMALL_SIZE, color=MUTED)
                       .next_to(twins, DOWN, buff=0.1))
-            frame.add(label(("Lasso", "Ridge")[which], size=BODY_SIZE, color=(L1, L2)[which]).move_to(side + HEAD_Y * UP))
+            head = label(("Lasso", "Ridge")[which], size=BODY_SIZE, color=(L1, L2)[which]).move_to(side + HEAD_Y * UP)
+            frame.add(head.align_to(HEAD_Y * UP + 0.15 * UP, UP))  # tops level: "Ridge" has a descender
         self.bar_index = ValueTracker(0)
         shown = redraw(lambda: int(round(self.bar_index.get_value())), self.bars)
         third = d.twin_show // 3
@@ -869,6 +876,6 @@ class L1vsL2Scene(RegvizScene):
             label("picks features", size=SMALL_SIZE, color=L1).move_to(SIDES[0] + ROW_Y * UP),
             label("keeps all: the default", size=SMALL_SIZE, color=L2).move_to(SIDES[1] + ROW_Y * UP),
         )
-        self.cue("Pick features with L1. Keep them all, stably, with L2: the default.")
-        self.play(FadeIn(tags, shift=0.1 * DOWN), run_time=1.0)
+        self.cue("Pick features: L1. Keep all, stably: L2, the default.")
+        self.play(FadeIn(tags, shift=0.1 * DOWN), run_time=1.3)
         self.wait(max(0.5, self._cue_end - self.renderer.time))
