@@ -10,8 +10,9 @@ asks it for a layer (or the lasso functions), so the same properties prove
 `regviz check` names the learner's files in the environment variable REGVIZ_CHECK, a JSON list of
 {"id", "file", "exercise", "convention"}; when it is set, the lists below hold those files only.
 The adapters speak one language to the tests: p is always the probability of dropping (a CS231n
-learner's Dropout gets 1 - p), x may be (N, C, L) for BatchNorm (a 2-D learner's layer sees
-(N * L, C)), and eval()/train() work whether or not the learner wrote them.
+learner's Dropout gets 1 - p), and eval()/train() work whether or not the learner wrote them. BatchNorm
+inputs go through impl.batch(x): regviz's layer takes (N, C, L); the reference and the learners'
+take (N, C), so they get the same values as (N * L, C) rows, and a failing example shows those.
 """
 import importlib.util
 import inspect
@@ -80,7 +81,14 @@ class Impl:
             return regviz.BatchNorm(c, momentum=momentum)
         if self.id == "reference":
             return ReferenceBatchNorm(c, momentum)
-        return LearnerNorm(self.module.BatchNorm(c, eps=1e-5, momentum=momentum), eps=1e-5, flatten_length=True)
+        return LearnerNorm(self.module.BatchNorm(c, eps=1e-5, momentum=momentum), eps=1e-5)
+
+    def batch(self, x):
+        """A BatchNorm input as this implementation takes it: (N, C, L) stays for regviz's layer and becomes
+        (N * L, C) rows for the 2-D ones (the statistics run over N and L either way)."""
+        if x.ndim == 2 or self.id == "regviz":
+            return x
+        return x.transpose(0, 2, 1).reshape(-1, x.shape[1])
 
     def layernorm(self, d):
         if self.id == "regviz":
@@ -162,15 +170,6 @@ class ReferenceDropout(_Modes):
         return regviz.dropout_backward(dy, self._mask, self.p)
 
 
-def _rows(x):
-    """(N, C, L) -> (N * L, C) rows, so 2-D code normalises over N and L; (N, C) stays."""
-    return x if x.ndim == 2 else x.transpose(0, 2, 1).reshape(-1, x.shape[1])
-
-
-def _unrows(rows, shape):
-    return rows if len(shape) == 2 else rows.reshape(shape[0], shape[2], shape[1]).transpose(0, 2, 1)
-
-
 class ReferenceBatchNorm(_Modes):
     def __init__(self, c, momentum=0.1, eps=1e-5):
         self.gamma, self.beta = np.ones(c), np.zeros(c)
@@ -178,14 +177,13 @@ class ReferenceBatchNorm(_Modes):
         self.momentum, self.eps = momentum, eps
 
     def forward(self, x):
-        self._shape = x.shape
-        y, self._cache = regviz.batchnorm_forward(_rows(x), self.gamma, self.beta, self.running_mean,
+        y, self._cache = regviz.batchnorm_forward(x, self.gamma, self.beta, self.running_mean,
                                                   self.running_var, self.training, self.momentum, self.eps)
-        return _unrows(y, x.shape)
+        return y
 
     def backward(self, dy):
-        dx, self.dgamma, self.dbeta = regviz.batchnorm_backward(_rows(dy), self._cache)
-        return _unrows(dx, self._shape)
+        dx, self.dgamma, self.dbeta = regviz.batchnorm_backward(dy, self._cache)
+        return dx
 
 
 class ReferenceLayerNorm(_Modes):
@@ -245,14 +243,13 @@ class LearnerDropout(_Modes):
 
 
 class LearnerNorm(_Modes):
-    """A learner's BatchNorm or LayerNorm: attributes read and written through, (N, C, L) as rows."""
+    """A learner's BatchNorm or LayerNorm: attributes read and written through, arrays copied in and out."""
 
     _passed = ("gamma", "beta", "running_mean", "running_var", "dgamma", "dbeta")
 
-    def __init__(self, layer, eps, flatten_length=False):
+    def __init__(self, layer, eps):
         object.__setattr__(self, "layer", layer)
         object.__setattr__(self, "eps", eps)
-        object.__setattr__(self, "flatten_length", flatten_length)
 
     def __getattr__(self, name):
         if name in self._passed:
@@ -271,15 +268,10 @@ class LearnerNorm(_Modes):
         return self
 
     def forward(self, x):
-        object.__setattr__(self, "_shape", x.shape)
-        rows = _rows(x) if self.flatten_length else x
-        out = np.asarray(self.layer.forward(rows.copy()), dtype=np.float64)
-        return _unrows(out, x.shape) if self.flatten_length else out
+        return np.asarray(self.layer.forward(x.copy()), dtype=np.float64)
 
     def backward(self, dy):
-        rows = _rows(dy) if self.flatten_length else dy
-        dx = np.asarray(self.layer.backward(rows.copy()), dtype=np.float64)
-        return _unrows(dx, self._shape) if self.flatten_length else dx
+        return np.asarray(self.layer.backward(dy.copy()), dtype=np.float64)
 
 
 # --- the lists the claim tests are parametrised by -------------------------------------------------

@@ -81,11 +81,13 @@ def test_lasso_fit_records_its_path():
 @given(problem=regression_problems(), factor=st.floats(1.0, 10.0))
 def test_lasso_is_all_zeros_above_lam_max(impl, problem, factor):
     X, y = problem
-    lam = factor * regviz.lam_max(X, y)
+    # another implementation computes max|X^T y|/n in another order, a few ulps away from lam_max's
+    slack = 0 if impl.id == "regviz" else 1e-12
+    lam = factor * regviz.lam_max(X, y) * (1 + slack)
     w = impl.lasso(X, y, lam)
     assert np.all(w == 0.0), (
         f"with lam = {words(lam)} >= max|X^T y|/n = {words(regviz.lam_max(X, y))} the optimum is w = 0 exactly; "
-        f"your lasso returned {words(w, 8)}")
+        f"your lasso returned {words(w, 8)} (largest |w| {np.abs(w).max():.2g})")
 
 
 @pytest.mark.claim("Q1", "Converged fits agree with the true optimum to 1e-6")

@@ -32,6 +32,7 @@ def trained_bn(impl, c, seed, steps=3, n=8):
 @pytest.mark.parametrize("impl", BATCHNORMS)
 @given(x=batches(min_n=1), seed=seeds)
 def test_bn_eval_is_deterministic_and_per_sample(impl, x, seed):
+    x = impl.batch(x)
     bn = trained_bn(impl, x.shape[1], seed).eval()
     running = bn.running_mean.copy(), bn.running_var.copy()
     y = bn.forward(x)
@@ -55,6 +56,7 @@ def test_bn_eval_is_deterministic_and_per_sample(impl, x, seed):
 @pytest.mark.parametrize("impl", BATCHNORMS)
 @given(x=batches())
 def test_bn_train_normalises_each_feature(impl, x):
+    x = impl.batch(x)
     bn = impl.batchnorm(x.shape[1])
     y = bn.forward(x)
     axes = (0, 2) if x.ndim == 3 else (0,)
@@ -76,6 +78,7 @@ def test_bn_train_normalises_each_feature(impl, x):
 @pytest.mark.parametrize("impl", BATCHNORMS)
 @given(x=batches(), momentum=st.sampled_from([0.1, 0.5, 1.0]))
 def test_bn_running_update_uses_momentum_and_unbiased_variance(impl, x, momentum):
+    x = impl.batch(x)
     bn = impl.batchnorm(x.shape[1], momentum=momentum)
     bn.forward(x)
     axes = (0, 2) if x.ndim == 3 else (0,)
@@ -213,6 +216,7 @@ def _check_layer_gradients(layer, x, seed):
 @pytest.mark.parametrize("impl", BATCHNORMS)
 @given(x=batches(max_n=5, max_c=3), seed=seeds, training=st.booleans())
 def test_bn_backward_matches_numerical_gradient(impl, x, seed, training):
+    x = impl.batch(x)
     bn = trained_bn(impl, x.shape[1], seed).train(training)
     _check_layer_gradients(bn, x, seed)
 

@@ -21,9 +21,12 @@ import numpy as np
 
 from .practice import EXERCISES
 
+# what each convention means for the exercises it changes
 CONVENTIONS = {
-    "pytorch": "PyTorch's convention: p drops, momentum 0.1 weights the new batch, unbiased running_var",
-    "cs231n": "CS231n's convention: p keeps, biased running_var",
+    ("dropout", "pytorch"): "PyTorch's convention: p is the probability of dropping",
+    ("dropout", "cs231n"): "CS231n's convention: p is the probability of keeping",
+    ("batchnorm", "pytorch"): "PyTorch's convention: momentum 0.1 weights the new batch, unbiased running_var",
+    ("batchnorm", "cs231n"): "CS231n's convention: momentum 0.1 weights the new batch, biased running_var",
 }
 
 
@@ -244,7 +247,8 @@ def example_words(example):
 
 def render(report, color=lambda text, **_: text):
     """The report as lines of text for the terminal."""
-    lines = [f"Checking {report.file} as the {report.exercise} exercise ({CONVENTIONS[report.convention]})", ""]
+    convention = CONVENTIONS.get((report.exercise, report.convention))
+    lines = [f"Checking {report.file} as the {report.exercise} exercise" + (f" ({convention})" if convention else ""), ""]
     wrap = lambda text, indent: textwrap.fill(text, 100, initial_indent=indent, subsequent_indent=indent,  # noqa: E731
                                               break_long_words=False, break_on_hyphens=False)
     for c in report.claims:
