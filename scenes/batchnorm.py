@@ -2,22 +2,23 @@
 
 Every number on screen comes from `data(seed)`, which runs regviz.BatchNorm on seeded batches:
 the batch grid, its column statistics, x-hat and y, the running statistics over many training
-steps, and the outputs of one sample placed in two different batches, in train() and in eval().
+steps (with each batch's mean, the dots the running line passes through), the squared deviations
+behind the biased and the unbiased variance, and the outputs of one sample placed in two
+different batches, in train() and in eval().
 """
 import copy
 from dataclasses import dataclass
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, DecimalNumber, FadeIn, Integer, FadeOut, MathTex,
-    ReplacementTransform, SurroundingRectangle, ValueTracker, VGroup, VMobject,
-    Write, always_redraw, linear,
+    DOWN, LEFT, ORIGIN, RIGHT, UP, Create, GrowFromCenter, GrowFromEdge, DashedLine, Dot, FadeIn, FadeOut, Line, MathTex, Rectangle,
+    SurroundingRectangle, ValueTracker, VGroup, VMobject, Write, linear, smooth,
 )
 
 import regviz
 from scenes.common import (
-    BATCH, BODY_SIZE, DROPPED, EDGE, KEPT, MUTED, NUMBER_SIZE, SMALL_SIZE, TEXT,
-    RegvizScene, fmt, label, lead, lean, mono, number_grid, reading_time,
+    BATCH, BODY_SIZE, DROPPED, KEPT, L2, MUTED, NUMBER_SIZE, PANEL, SMALL_SIZE, TEXT,
+    RegvizScene, counting, fmt, label, mono, number_grid, redrawn,
 )
 
 
@@ -27,6 +28,7 @@ STEPS = 50  # training steps for the running statistics: the batch on screen, th
 LATER_BATCH = 16  # size of the batches after the first (small batches make noisy running stats)
 SHARED_ROW_A, SHARED_ROW_B = 0, 2  # where the shared sample sits in batch A and batch B
 MOMENTUM = 0.1  # PyTorch's default: the weight of the NEW batch
+ONE_BY_ONE = 4  # training steps animated one at a time before the sweep
 
 
 @dataclass
@@ -34,12 +36,12 @@ class BatchNormData:
     x: np.ndarray  # (N, C) the first training batch, shown as a grid
     mean: np.ndarray  # (C,) batch mean per feature
     var: np.ndarray  # (C,) biased batch variance per feature (the one used to normalise)
+    sq_dev: np.ndarray  # (N, C) squared deviations (x - mean)^2: their sum / N is var, / (N - 1) the unbiased one
     xhat: np.ndarray  # (N, C) regviz.BatchNorm output with gamma=1, beta=0
     gamma: np.ndarray  # (C,)
     beta: np.ndarray  # (C,)
     y: np.ndarray  # (N, C) regviz.BatchNorm output with gamma, beta
-    true_mean: np.ndarray  # (C,) the mean of the distribution the batches are drawn from
-    true_var: np.ndarray  # (C,) its variance
+    batch_means: np.ndarray  # (STEPS, C) the mean of each training batch (step 1 is x)
     running_mean: np.ndarray  # (STEPS + 1, C) after 0..STEPS training steps
     running_var: np.ndarray  # (STEPS + 1, C)
     batch_a: np.ndarray  # (N, C) = x
@@ -87,259 +89,20 @@ def data(seed=0):
     eval_a = bn(x)[SHARED_ROW_A]
     eval_b = bn(batch_b)[SHARED_ROW_B]
 
+    mean = x.mean(axis=0)  # (C,)
     return BatchNormData(
-        x=x, mean=x.mean(axis=0), var=x.var(axis=0), xhat=xhat, gamma=gamma, beta=beta, y=y,
-        true_mean=offset, true_var=scale**2,
+        x=x, mean=mean, var=x.var(axis=0), sq_dev=(x - mean) ** 2, xhat=xhat, gamma=gamma, beta=beta, y=y,
+        batch_means=np.array([b.mean(axis=0) for b in batches]),
         running_mean=np.array(running_mean), running_var=np.array(running_var),
         batch_a=x, batch_b=batch_b, train_a=train_a, train_b=train_b, eval_a=eval_a, eval_b=eval_b,
     )
 
 
-def tex(value, digits=2):
-    """A number for MathTex."""
-    return f"{value:.{digits}f}"
-
-
-def column(grid, j):
-    return VGroup(*[row[j] for row in grid])
-
-
-def retarget(grid, values, j, color):
-    """New Texts for column j of `grid`, showing `values`, in place of the old ones."""
-    return lean(VGroup(*[mono(fmt(v), size=NUMBER_SIZE, color=color).move_to(row[j]) for row, v in zip(grid, values)]))
-
-
-class BatchNormScene(RegvizScene):
-    def construct(self):
-        self.d = data(self.seed)
-        self.headline()
-        self.show_batch()
-        self.column_statistics()
-        self.normalise_column()
-        self.scale_and_shift()
-        self.clear_stage()
-        self.running_update()
-        self.clear_stage()
-        self.running_chart()
-        self.clear_stage()
-        self.eval_mode()
-        self.clear_caption()
-        self.wait(0.5)
-
-    # --- the batch and its statistics ---
-    def show_batch(self):
-        grid = number_grid(self.d.x).move_to([-3.0, 0.2, 0])
-        headers = VGroup(*[
-            label(f"feature {j + 1}", size=SMALL_SIZE, color=MUTED).next_to(grid[0][j], UP, buff=0.45)
-            for j in range(C)
-        ])
-        rows = VGroup(*[
-            label(f"sample {i + 1}", size=SMALL_SIZE, color=MUTED).next_to(grid[i][0], LEFT, buff=0.5)
-            for i in range(N)
-        ])
-        self.play(FadeIn(grid), FadeIn(headers), FadeIn(rows))
-        self.grid = grid
-        self.say("A batch: rows are samples, columns are features, each on its own scale.")
-
-    def column_statistics(self):
-        box = SurroundingRectangle(column(self.grid, COL), color=BATCH, buff=0.15)
-        axis = label("over the batch", size=SMALL_SIZE, color=BATCH).next_to(box, DOWN, buff=0.2)
-        mu = MathTex(r"\mu = " + tex(self.d.mean[COL]), font_size=BODY_SIZE + 8, color=BATCH)
-        var = MathTex(r"\sigma^2 = " + tex(self.d.var[COL]), font_size=BODY_SIZE + 8, color=BATCH)
-        note = label("(divide by m: biased)", size=SMALL_SIZE, color=MUTED)
-        stats = VGroup(mu, VGroup(var, note).arrange(RIGHT, buff=0.25)).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        stats.move_to([3.6, 2.0, 0])
-        rest = lead(self, "Batch norm works per feature: mean and variance down a column.", busy=2)
-        self.play(Create(box), FadeIn(axis))
-        self.play(Write(stats))
-        self.stats = stats
-        self.wait(rest)
-
-    def normalise_column(self):
-        formula = MathTex(
-            r"\hat{x} = \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}", font_size=BODY_SIZE + 10, color=TEXT,
-        ).next_to(self.stats, DOWN, buff=0.5).align_to(self.stats, LEFT)
-        rest = lead(self, "Subtract the mean, divide by the standard deviation: centred at 0, spread 1.", busy=2.5)
-        self.play(Write(formula))
-        new = retarget(self.grid, self.d.xhat[:, COL], COL, BATCH)
-        self.play(ReplacementTransform(column(self.grid, COL), new), run_time=1.5)
-        self.set_column(COL, new)
-        self.formula = formula
-        self.wait(rest)
-
-    def scale_and_shift(self):
-        affine = MathTex(r"y = \gamma\,\hat{x} + \beta", font_size=BODY_SIZE + 10, color=TEXT)
-        params = MathTex(
-            r"\gamma = " + tex(self.d.gamma[COL], 1) + r",\quad \beta = " + tex(self.d.beta[COL], 1),
-            font_size=BODY_SIZE + 4, color=MUTED,
-        )
-        group = VGroup(affine, params).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        group.next_to(self.formula, DOWN, buff=0.45).align_to(self.formula, LEFT)
-        rest = lead(self, "A learned scale γ and shift β follow; every feature has its own μ, σ², γ and β.", busy=3.4)
-        self.play(Write(group))
-        new = retarget(self.grid, self.d.y[:, COL], COL, TEXT)
-        self.play(ReplacementTransform(column(self.grid, COL), new), run_time=1.2)
-        self.set_column(COL, new)
-        others = [j for j in range(C) if j != COL]
-        olds = VGroup(*[column(self.grid, j) for j in others])
-        news = [retarget(self.grid, self.d.y[:, j], j, TEXT) for j in others]
-        self.play(ReplacementTransform(olds, VGroup(*news)), run_time=1.2)
-        for j, new in zip(others, news):
-            self.set_column(j, new)
-        self.wait(rest)
-
-    def set_column(self, j, texts):
-        for row, text in zip(self.grid, texts):
-            row.submobjects[j] = text
-
-    # --- running statistics: the update rule and its two traps ---
-    def running_update(self):
-        rule = MathTex(
-            r"\text{running} \leftarrow (1 - \text{momentum})\,\text{running} + ",
-            r"\text{momentum}\cdot\text{batch}",
-            font_size=BODY_SIZE + 6, color=TEXT,
-        )
-        rule[1].set_color(BATCH)
-        trap1 = label("PyTorch: momentum = 0.1 weights the NEW batch.", size=BODY_SIZE - 2, color=DROPPED)
-        trap1b = label("CS231n and numpy-ml write 0.9·running + 0.1·batch and call 0.9 the momentum.",
-                       size=SMALL_SIZE, color=MUTED)
-        var_rule = MathTex(
-            r"\text{running\_var} \leftarrow 0.9\,\text{running\_var} + 0.1\,", r"\frac{m}{m-1}", r"\,\sigma^2",
-            font_size=BODY_SIZE + 6, color=TEXT,
-        )
-        var_rule[1].set_color(DROPPED)
-        trap2 = label("running_var stores the UNBIASED variance: × m/(m−1)", size=BODY_SIZE - 2, color=DROPPED)
-        top = VGroup(rule, trap1, trap1b).arrange(DOWN, buff=0.25)
-        bottom = VGroup(var_rule, trap2).arrange(DOWN, buff=0.25)
-        VGroup(top, bottom).arrange(DOWN, buff=0.55).next_to(self.title, DOWN, buff=0.45)
-        rest = lead(self, "Training also keeps running averages of μ and σ² for inference. Trap one: momentum.", busy=2)
-        self.play(Write(rule))
-        self.play(FadeIn(trap1), FadeIn(trap1b))
-        self.wait(rest + 1.0)
-        lead(self, "Trap two: the stored variance is unbiased; the one that normalises is not.", busy=3)
-        self.play(Write(var_rule))
-        self.play(FadeIn(trap2))
-
-        d, m = self.d, N
-        unbiased = d.var[COL] * m / (m - 1)
-        check = MathTex(
-            rf"\text{{step 1, feature {COL + 1}:}}\quad \sigma^2 = {tex(d.var[COL], 3)}"
-            rf",\quad \tfrac{{{m}}}{{{m - 1}}}\sigma^2 = {tex(unbiased, 3)}"
-            rf",\quad \text{{running\_var}} = 0.9 \cdot {tex(d.running_var[0, COL], 0)} + 0.1 \cdot {tex(unbiased, 3)}"
-            rf" = {tex(d.running_var[1, COL], 3)}",
-            font_size=BODY_SIZE, color=BATCH,
-        ).next_to(bottom, DOWN, buff=0.45)
-        if check.width > 14.2 - 2 * EDGE:
-            check.scale_to_fit_width(14.2 - 2 * EDGE)
-        self.play(FadeIn(check))
-        self.wait(2.0)
-
-    # --- running statistics over many steps ---
-    def running_chart(self):
-        d = self.d
-        self.step = ValueTracker(0)
-        self.series = [d.running_mean[:, COL], d.running_var[:, COL]]
-        truths = [d.true_mean[COL], d.true_var[COL]]
-        starts = [d.running_mean[0, COL], d.running_var[0, COL]]
-        names = ["running_mean", "running_var"]
-        self.axes = [self.chart_axes(self.series[k], truths[k], (-1) ** (k + 1) * 3.5) for k in range(2)]
-        targets = VGroup()
-        for axes, truth, start, word in zip(self.axes, truths, starts, ("mean", "var")):
-            line = DashedLine(axes.c2p(0, truth), axes.c2p(STEPS, truth), color=MUTED, stroke_width=2)
-            tag = label(f"true {word} {fmt(truth)}", size=SMALL_SIZE - 4, color=MUTED)
-            tag.next_to(line, DOWN if start > truth else UP, buff=0.1).align_to(line, RIGHT)
-            targets.add(VGroup(line, tag))
-        curves = [always_redraw(self.curve_builder(k)) for k in range(2)]
-        readouts = [always_redraw(self.readout_builder(k, names[k])) for k in range(2)]
-        self.step_word = label("step", size=SMALL_SIZE, color=MUTED)
-        counter = always_redraw(self.step_counter)
-        self.play(FadeIn(VGroup(*self.axes)), FadeIn(targets))
-        self.add(*curves, *readouts, counter)
-        self.say(f"Feature {COL + 1} over {STEPS} training steps: the running statistics.",
-                 wait=0.1)
-        self.play(self.step.animate.set_value(STEPS), run_time=5, rate_func=linear)
-        self.wait(1.0)
-        for mob in (*curves, *readouts, counter):
-            mob.clear_updaters()
-
-    def chart_axes(self, series, truth, x):
-        high = max(series.max(), truth)
-        low = min(series.min(), truth, 0.0)
-        step = _nice_step(high - low)
-        top = np.ceil(high * 1.05 / step) * step
-        bottom = np.floor(low * 1.05 / step) * step
-        axes = Axes(
-            x_range=[0, STEPS, 10], y_range=[bottom, top, step], x_length=5.4, y_length=3.0,
-            axis_config={"color": MUTED, "include_ticks": True, "stroke_width": 2},
-            x_axis_config={"numbers_to_include": list(range(10, STEPS + 1, 10)), "font_size": SMALL_SIZE},
-            y_axis_config={"numbers_to_include": _ticks(bottom, top, step), "font_size": SMALL_SIZE,
-                           "decimal_number_config": {"num_decimal_places": 1}},
-            tips=False,
-        )
-        axes.move_to([x, -0.7, 0])
-        axes.x_axis.numbers.set_color(MUTED)
-        axes.y_axis.numbers.set_color(MUTED)
-        return axes
-
-    def curve_builder(self, k):
-        def curve():
-            axes, series = self.axes[k], self.series[k]
-            n = int(round(self.step.get_value()))
-            points = [axes.c2p(i, series[i]) for i in range(n + 1)]
-            path = VMobject(color=BATCH, stroke_width=3)
-            path.set_points_as_corners(points if len(points) > 1 else points * 2)
-            return path
-        return curve
-
-    def readout_builder(self, k, name):
-        """`name = value` above chart k; the name is made once, only the number is rebuilt each frame."""
-        name = mono(f"{name} =", size=SMALL_SIZE, color=BATCH)
-
-        made = {}  # step -> readout: each step's number is typeset once, not once per frame
-
-        def readout():
-            n = int(round(self.step.get_value()))
-            if n not in made:
-                value = DecimalNumber(self.series[k][n], num_decimal_places=3, font_size=BODY_SIZE + 4, color=BATCH)
-                made[n] = VGroup(name.copy(), value).arrange(RIGHT, buff=0.2).move_to(
-                    [self.axes[k].get_center()[0], 1.75, 0])
-            return made[n]
-        return readout
-
-    def step_counter(self):
-        n = int(round(self.step.get_value()))
-        return VGroup(self.step_word, Integer(n, font_size=BODY_SIZE, color=MUTED)).arrange(RIGHT, buff=0.15).move_to(
-            [0, 2.45, 0])
-
-    # --- eval mode: the same sample in two batches ---
-    def eval_mode(self):
-        d = self.d
-        grids, boxes, names = VGroup(), VGroup(), VGroup()
-        for batch, row, x, name in ((d.batch_a, SHARED_ROW_A, -3.4, "batch A"),
-                                    (d.batch_b, SHARED_ROW_B, 3.4, "batch B")):
-            grid = number_grid(batch, cell_width=1.2, cell_height=0.45, size=SMALL_SIZE).move_to([x, 1.5, 0])
-            grids.add(grid)
-            boxes.add(SurroundingRectangle(grid[row], color=TEXT, buff=0.1))
-            names.add(label(name, size=SMALL_SIZE, color=MUTED).next_to(grid, UP, buff=0.25))
-        train = self.output_row("train(): output of the boxed sample", d.train_a, d.train_b, -0.4, DROPPED, "≠")
-        rest = lead(self, "One sample in two batches: in train() it gets two different outputs.",
-                  busy=3)
-        self.play(FadeIn(grids), FadeIn(names))
-        self.play(Create(boxes))
-        self.play(FadeIn(train))
-        self.wait(rest)
-        evals = self.output_row("eval(): running statistics", d.eval_a, d.eval_b, -1.7, KEPT, "=")
-        rest = lead(self, "In eval() the running statistics are fixed: same sample, same output.",
-                  busy=1)
-        self.play(FadeIn(evals))
-        self.wait(rest + 1.0)
-
-    def output_row(self, mode, out_a, out_b, y, color, relation):
-        left = mono("[" + ", ".join(fmt(v) for v in out_a) + "]", size=SMALL_SIZE, color=color).move_to([-3.4, y, 0])
-        right = mono("[" + ", ".join(fmt(v) for v in out_b) + "]", size=SMALL_SIZE, color=color).move_to([3.4, y, 0])
-        sign = label(relation, size=BODY_SIZE + 8, color=color).move_to([0, y, 0])
-        name = mono(mode, size=SMALL_SIZE, color=MUTED).move_to([0, y + 0.55, 0])
-        return lean(VGroup(name, left, sign, right))
+def ema_weights(t, momentum=MOMENTUM):
+    """The weight each batch 1..t carries in the running statistic after step t: momentum * (1 - momentum)^(t - i),
+    the newest batch momentum, each older one (1 - momentum) times less per step. Returns (start weight, (t,))."""
+    ages = t - np.arange(1, t + 1)  # (t,) 0 for the newest batch
+    return (1 - momentum) ** t, momentum * (1 - momentum) ** ages
 
 
 def _nice_step(span):
@@ -351,6 +114,444 @@ def _nice_step(span):
     return float(10 * power)
 
 
-def _ticks(bottom, top, step):
-    start = np.ceil(bottom / step) * step
-    return [round(float(t), 6) for t in np.arange(start, top + 1e-9, step)]
+def _range(values):
+    """A tick step and the ticked range that holds `values`."""
+    low, high = float(np.min(values)), float(np.max(values))
+    step = _nice_step(max(high - low, 1e-9))
+    return np.floor(low / step) * step, np.ceil(high / step) * step, step
+
+
+def glyphs(text, string, part):
+    """The glyphs of `text` (a Text made from `string`) that draw the first occurrence of `part` (spaces have none)."""
+    start = string.index(part)
+    skip = len(string[:start].replace(" ", ""))
+    return VGroup(*text.submobjects[skip:skip + len(part.replace(" ", ""))])
+
+
+class Ruler:
+    """A horizontal number line from `low` to `high` between screen x `left` and `right` at height `y`, with
+    ticks labelled in the mono face below it (so nothing drawn above the line can cross a label)."""
+
+    def __init__(self, low, high, step, left, right, y, digits=0):
+        self.low, self.high, self.left, self.right, self.y = low, high, left, right, y
+        line = Line([left, y, 0], [right, y, 0], color=MUTED, stroke_width=2)
+        ticks, labels = VGroup(), VGroup()
+        for value in np.arange(np.ceil(low / step) * step, high + 1e-9, step):
+            point = self.n2p(value)
+            ticks.add(Line(point + 0.08 * DOWN, point + 0.08 * UP, color=MUTED, stroke_width=2))
+            labels.add(mono(fmt(value, digits), size=SMALL_SIZE - 2, color=MUTED).next_to(point, DOWN, buff=0.18))
+        self.mobject = VGroup(line, ticks, labels)
+
+    def n2p(self, value):
+        share = (value - self.low) / (self.high - self.low)
+        return np.array([self.left + share * (self.right - self.left), self.y, 0.0])
+
+
+class Chart:
+    """A plot box from (left, bottom) to (right, top): steps 0..STEPS across, values low..high up, y ticks in the
+    mono face left of the box; the x axis is the box's bottom edge, below every value plotted."""
+
+    def __init__(self, low, high, step, left, right, bottom, top, digits=1):
+        self.low, self.high, self.left, self.right, self.bottom, self.top = low, high, left, right, bottom, top
+        axis = VGroup(
+            Line([left, bottom, 0], [right, bottom, 0], color=MUTED, stroke_width=2),
+            Line([left, bottom, 0], [left, top, 0], color=MUTED, stroke_width=2),
+        )
+        labels = VGroup()
+        for value in np.arange(low, high + step / 2, step):
+            point = self.c2p(0, value)
+            axis.add(Line(point, point + 0.1 * LEFT, color=MUTED, stroke_width=2))
+            labels.add(mono(fmt(value, digits), size=SMALL_SIZE - 2, color=MUTED).next_to(point, LEFT, buff=0.18))
+        self.mobject = VGroup(axis, labels)
+
+    def c2p(self, step, value):
+        return np.array([
+            self.left + step / STEPS * (self.right - self.left),
+            self.bottom + (value - self.low) / (self.high - self.low) * (self.top - self.bottom),
+            0.0,
+        ])
+
+
+class BatchNormScene(RegvizScene):
+    def construct(self):
+        self.d = data(self.seed)
+        self.cue_end = 0.0
+        self.headline()
+        self.show_batch()
+        self.column_statistics()
+        self.normalise_column()
+        self.scale_and_shift()
+        self.all_features()
+        self.clear_stage()
+        self.running_mean_steps()
+        self.momentum_trap()
+        self.running_sweep()
+        self.clear_stage()
+        self.unbiased_trap()
+        self.clear_stage()
+        self.eval_mode()
+        self.finish_cue(rest=0.5)
+
+    # --- pacing: a caption starts with the animation it names and lasts its reading time ---
+    def narrate(self, text):
+        self.finish_cue()
+        self.cue_end = self.renderer.time + self.say(text, wait=0)
+
+    def finish_cue(self, rest=0.0):
+        """Wait until the current caption has been on screen for its reading time (at least `rest` s)."""
+        left = max(rest, self.cue_end - self.renderer.time)
+        if left > 0.05:
+            self.wait(left)
+
+    # --- the batch and one feature's statistics, counted on screen ---
+    def show_batch(self):
+        grid = number_grid(self.d.x, cell_width=1.6).move_to([-2.6, 1.0, 0])
+        headers = VGroup(*[
+            label(f"feature {j + 1}", size=SMALL_SIZE - 2, color=MUTED).next_to(grid[0][j], UP, buff=0.4)
+            for j in range(C)
+        ])
+        rows = VGroup(*[
+            label(f"sample {i + 1}", size=SMALL_SIZE, color=MUTED).next_to(grid[i], LEFT, buff=0.45)
+            for i in range(N)
+        ])
+        self.narrate(f"A batch: {N} samples as rows, {C} features as columns, each on its own scale.")
+        self.play(FadeIn(headers), run_time=0.8)
+        self.play(*[FadeIn(VGroup(rows[i], grid[i]), shift=0.3 * RIGHT) for i in range(N)],
+                  lag_ratio=0.35, run_time=2.4)
+        self.grid, self.headers, self.rows = grid, headers, rows
+
+    def stage_values(self):
+        """Feature COL's column as shown now: x, then x-hat, then y, as self.stage runs 0 -> 1 -> 2."""
+        d, s = self.d, self.stage.get_value()
+        stages = (d.x[:, COL], d.xhat[:, COL], d.y[:, COL])
+        k = min(int(s), 1)
+        return (1 - (s - k)) * stages[k] + (s - k) * stages[k + 1]
+
+    def column_statistics(self):
+        d = self.d
+        self.stage = ValueTracker(0.0)
+        box = SurroundingRectangle(VGroup(*[row[COL] for row in self.grid]), color=BATCH, buff=0.15)
+        everything = np.concatenate([d.x[:, COL], d.xhat[:, COL], d.y[:, COL]])
+        low, high = np.floor(everything.min()) - 0.5, np.ceil(everything.max()) + 0.5
+        self.ruler = Ruler(low, high, 1.0, -4.9, 6.2, -2.3)
+        line_name = label(f"feature {COL + 1}", size=SMALL_SIZE, color=BATCH).next_to(
+            self.ruler.n2p(low), LEFT, buff=0.35)
+
+        # the column's cells become counters that follow the stage (x -> x-hat -> y), each in place
+        cells = [self.grid[i][COL] for i in range(N)]
+        self.counters = [
+            counting(lambda i=i: self.stage_values()[i], cells[i].get_center(), color=BATCH) for i in range(N)
+        ]
+        flying = VGroup(*[Dot(cells[i].get_center(), radius=0.09, color=BATCH) for i in range(N)])
+        landing = [self.ruler.n2p(v) for v in d.x[:, COL]]
+
+        self.narrate(f"Batch norm works per feature. Feature {COL + 1}'s values, placed on a line:")
+        self.play(Create(box), FadeIn(self.ruler.mobject), FadeIn(line_name), run_time=1.2)
+        self.play(*[flying[i].animate.move_to(landing[i]) for i in range(N)], lag_ratio=0.25, run_time=2.2)
+        dots = VGroup(*[
+            redrawn(lambda i=i: Dot(self.ruler.n2p(self.stage_values()[i]), radius=0.09, color=BATCH))
+            for i in range(N)
+        ])
+        self.remove(flying)
+        self.add(dots)
+        for i in range(N):  # the Text cells hand over to the counters, which show the same string
+            self.grid[i].submobjects[COL] = self.counters[i]
+
+        # the mean as a marker on the line, the spread as the band mean +- std
+        mu = lambda: float(np.mean(self.stage_values()))
+        sigma = lambda: float(np.std(self.stage_values()))
+        marker = redrawn(lambda: Line(self.ruler.n2p(mu()) + 0.45 * DOWN + 0.0 * UP,
+                                            self.ruler.n2p(mu()) + 0.55 * UP, color=TEXT, stroke_width=4))
+        band = redrawn(lambda: Rectangle(
+            width=max(1e-3, self.ruler.n2p(mu() + sigma())[0] - self.ruler.n2p(mu() - sigma())[0]), height=0.5,
+            stroke_width=0, fill_color=BATCH, fill_opacity=0.22,
+        ).move_to(self.ruler.n2p(mu()) + 0.08 * UP))
+        mu_name = MathTex(r"\mu =", font_size=BODY_SIZE + 6, color=TEXT).move_to([1.0, 1.9, 0])
+        var_name = MathTex(r"\sigma^2 =", font_size=BODY_SIZE + 6, color=TEXT).next_to(mu_name, DOWN, buff=0.45)
+        var_name.align_to(mu_name, RIGHT)
+        mu_value = counting(mu, lambda: mu_name.get_right() + 0.2 * RIGHT, size=BODY_SIZE, edge=LEFT)
+        var_value = counting(lambda: sigma() ** 2, lambda: var_name.get_right() + 0.2 * RIGHT, size=BODY_SIZE,
+                             edge=LEFT)
+        mu_tag = label("mean", size=SMALL_SIZE, color=MUTED).next_to(mu_name, RIGHT, buff=1.6)
+        var_tag = label("variance (÷ m, biased)", size=SMALL_SIZE, color=MUTED).next_to(var_name, RIGHT, buff=1.6)
+        self.narrate("Its mean is the balance point; the band is one standard deviation either side.")
+        self.play(Create(marker), FadeIn(mu_name), FadeIn(mu_value), FadeIn(mu_tag), run_time=1.8)
+        self.play(GrowFromCenter(band), FadeIn(var_name), FadeIn(var_value), FadeIn(var_tag), run_time=2.2)
+        self.box, self.line_name = box, line_name
+        self.stats = VGroup(mu_name, var_name, mu_value, var_value, mu_tag, var_tag)
+        self.column_marks = VGroup(dots, marker, band)
+
+    def normalise_column(self):
+        formula = MathTex(r"\hat{x} = \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}", font_size=BODY_SIZE + 8,
+                          color=TEXT).move_to([1.0, 0.2, 0], aligned_edge=LEFT)
+        self.narrate("Subtract μ, divide by σ: the column now has mean 0 and variance 1.")
+        self.play(Write(formula), run_time=1.0)
+        self.play(self.stage.animate.set_value(1.0), run_time=3.0, rate_func=smooth)
+        self.formula = formula
+
+    def scale_and_shift(self):
+        d = self.d
+        affine = VGroup(
+            MathTex(r"y = \gamma\,\hat{x} + \beta", font_size=BODY_SIZE + 8, color=TEXT),
+            mono(f"γ = {fmt(d.gamma[COL], 1)}, β = {fmt(d.beta[COL], 1)}", size=SMALL_SIZE, color=MUTED),
+        ).arrange(RIGHT, buff=0.4).next_to(self.formula, DOWN, buff=0.3).align_to(self.formula, LEFT)
+        self.narrate("A learned scale γ and shift β follow: now mean β and variance γ².")
+        self.play(FadeIn(affine, shift=0.2 * UP), run_time=1.0)
+        self.play(self.stage.animate.set_value(2.0), run_time=3.0, rate_func=smooth)
+        self.affine = affine
+
+    def all_features(self):
+        d = self.d
+        others = [j for j in range(C) if j != COL]
+        share = ValueTracker(0.0)
+        counters = {}
+        for j in others:
+            for i in range(N):
+                cell = self.grid[i][j]
+                counters[i, j] = counting(
+                    lambda i=i, j=j: (1 - share.get_value()) * d.x[i, j] + share.get_value() * d.y[i, j],
+                    cell.get_center(),
+                )
+                self.grid[i].submobjects[j] = counters[i, j]
+        boxes = VGroup(*[
+            SurroundingRectangle(VGroup(*[row[j] for row in self.grid]), color=BATCH, buff=0.15) for j in others
+        ])
+        self.narrate("Every feature has its own μ, σ², γ and β: each column is normalised alone.")
+        self.play(Create(boxes), run_time=1.0)
+        self.play(share.animate.set_value(1.0), run_time=2.5, rate_func=smooth)
+        self.play(FadeOut(boxes), run_time=0.6)
+        for mob in (*counters.values(), *self.counters, *self.column_marks, *self.stats[2:4]):
+            mob.clear_updaters()
+
+    # --- the running mean, step by step ---
+    def running_mean_steps(self):
+        d = self.d
+        means, running = d.batch_means[:, COL], d.running_mean[:, COL]
+        low, high, step = _range(np.concatenate([means, running]))
+        self.chart = Chart(low, high, step, -5.0, 6.2, -1.0, 1.05)
+        self.bars_base, self.bars_top = -3.05, -1.8  # weight 0 .. MOMENTUM
+        self.t = ValueTracker(0.0)
+
+        code = "running_mean = 0.9 * running_mean + 0.1 * batch_mean"
+        rule = mono(code, size=NUMBER_SIZE, color=TEXT).move_to([0, 2.6, 0])
+        new = glyphs(rule, code, "0.1 * batch_mean")
+        new.set_color(BATCH)
+        self.rule_parts = (glyphs(rule, code, "0.9"), glyphs(rule, code, "0.1"))
+        legend = VGroup(
+            Dot(radius=0.08, color=L2), label("batch mean", size=SMALL_SIZE, color=MUTED),
+            Line(ORIGIN, 0.45 * RIGHT, color=BATCH, stroke_width=4), label("running_mean", size=SMALL_SIZE, color=MUTED),
+        ).arrange(RIGHT, buff=0.2).move_to([0, 1.5, 0]).align_to(self.chart.mobject, LEFT)
+        legend[2].shift(0.25 * RIGHT)
+        legend[3].shift(0.25 * RIGHT)
+        readout_name = mono("running_mean =", size=SMALL_SIZE, color=BATCH)
+        readout_name.move_to([1.9, 1.5, 0])
+        readout = counting(lambda: self.running_at(self.t.get_value()),
+                           lambda: readout_name.get_right() + 0.2 * RIGHT, digits=3, size=SMALL_SIZE,
+                           color=BATCH, edge=LEFT)
+        step_name = mono("step", size=SMALL_SIZE, color=MUTED).move_to([5.3, 1.5, 0])
+        step_value = counting(lambda: self.t.get_value(), lambda: step_name.get_right() + 0.15 * RIGHT, digits=0,
+                              size=SMALL_SIZE, color=MUTED, edge=LEFT)
+
+        bar_axis = VGroup(Line([self.chart.left, self.bars_base, 0], [self.chart.right, self.bars_base, 0],
+                               color=MUTED, stroke_width=2))
+        for s in range(0, STEPS + 1, 10):
+            point = np.array([self.chart.c2p(s, low)[0], self.bars_base, 0])
+            bar_axis.add(mono(str(s), size=SMALL_SIZE - 2, color=MUTED).next_to(point, DOWN, buff=0.15))
+        bar_axis.add(mono("step", size=SMALL_SIZE - 2, color=MUTED).next_to(bar_axis[0], LEFT, buff=0.2))
+        bars_name = label("each batch's weight in running_mean", size=SMALL_SIZE, color=MUTED)
+        bars_name.next_to(bar_axis[0], UP, buff=1.4).align_to(bar_axis[0], LEFT)
+        start_name = label("weight on the start value 0:", size=SMALL_SIZE, color=MUTED)
+        start_name.move_to([5.3, bars_name.get_center()[1], 0], aligned_edge=RIGHT)
+        start_value = counting(lambda: ema_weights(self.t.get_value())[0],
+                               lambda: start_name.get_right() + 0.2 * RIGHT, size=SMALL_SIZE, color=TEXT, edge=LEFT)
+
+        picture = VGroup(
+            redrawn(self.gap_line), redrawn(self.running_line), redrawn(self.mean_dots),
+            redrawn(self.weight_bars),
+        )
+        self.narrate("Training also keeps a running mean for eval(); it starts at 0.")
+        self.play(FadeIn(rule, shift=0.2 * DOWN), run_time=1.0)
+        self.play(Create(self.chart.mobject), FadeIn(legend), run_time=1.3)
+        self.add(picture, readout, step_value, start_value)
+        self.play(FadeIn(bar_axis), FadeIn(bars_name), FadeIn(readout_name), FadeIn(step_name), FadeIn(start_name),
+                  lag_ratio=0.2, run_time=1.3)
+        self.narrate("Each step it moves a tenth of the way from where it was to the new batch's mean.")
+        for s in range(1, ONE_BY_ONE + 1):
+            self.play(self.t.animate.set_value(float(s)), run_time=1.3, rate_func=smooth)
+        self.rule = rule
+        self.updating = VGroup(picture, readout, step_value, start_value)
+
+    def running_at(self, t):
+        """The running line at (fractional) step t: the stored value, moving linearly within a step."""
+        running = self.d.running_mean[:, COL]
+        k = min(int(np.floor(t)), STEPS - 1)
+        return running[k] + (t - k) * (running[k + 1] - running[k])
+
+    def gap_line(self):
+        """During step k: the gap from the old running value up (or down) to batch k's mean, at step k."""
+        t = self.t.get_value()
+        k = int(np.ceil(t - 1e-6))
+        if k < 1 or t - (k - 1) < 1e-6 or t >= ONE_BY_ONE + 1e-6:
+            return VMobject()
+        old, new = self.d.running_mean[k - 1, COL], self.d.batch_means[k - 1, COL]
+        return DashedLine(self.chart.c2p(k, old), self.chart.c2p(k, new), color=L2, stroke_width=2,
+                          dash_length=0.06)
+
+    def running_line(self):
+        t = self.t.get_value()
+        steps = list(range(int(np.floor(t)) + 1)) + ([t] if t % 1 > 1e-6 else [])
+        points = [self.chart.c2p(s, self.running_at(s)) for s in steps]
+        line = VMobject(color=BATCH, stroke_width=4)
+        line.set_points_as_corners(points if len(points) > 1 else points * 2)
+        return VGroup(line, Dot(points[-1], radius=0.07, color=BATCH))
+
+    def mean_dots(self):
+        t = self.t.get_value()
+        shown = int(np.ceil(t - 1e-6))  # batch k's dot appears as step k starts
+        return VGroup(*[Dot(self.chart.c2p(k, self.d.batch_means[k - 1, COL]), radius=0.06, color=L2)
+                        for k in range(1, shown + 1)])
+
+    def weight_bars(self):
+        """Batch k's weight in the running mean at (fractional) step t: grows to 0.1 in step k, then x0.9 a step."""
+        t = self.t.get_value()
+        width = 0.6 * (self.chart.right - self.chart.left) / STEPS
+        bars = VGroup()
+        for k in range(1, int(np.ceil(t - 1e-6)) + 1):
+            weight = MOMENTUM * min(1.0, t - (k - 1)) * (1 - MOMENTUM) ** max(0.0, t - k)
+            height = weight / MOMENTUM * (self.bars_top - self.bars_base)
+            if height > 1e-3:
+                x = self.chart.c2p(k, self.chart.low)[0]
+                bars.add(Rectangle(width=width, height=height, stroke_width=0, fill_color=BATCH, fill_opacity=0.9)
+                         .move_to([x, self.bars_base + height / 2, 0]))
+        return bars
+
+    def momentum_trap(self):
+        labels = VGroup(
+            label("1 − momentum", size=SMALL_SIZE, color=MUTED).next_to(self.rule_parts[0], DOWN, buff=0.15),
+            label("momentum (PyTorch)", size=SMALL_SIZE, color=BATCH).next_to(self.rule_parts[1], DOWN, buff=0.15),
+        )
+        self.narrate("Trap: PyTorch's momentum = 0.1 is the NEW batch's weight; CS231n calls 0.9 momentum.")
+        self.play(FadeIn(labels, shift=0.15 * DOWN), run_time=0.8)
+        for s in range(ONE_BY_ONE + 1, ONE_BY_ONE + 4):
+            self.play(self.t.animate.set_value(float(s)), run_time=1.3, rate_func=smooth)
+        self.rule_labels = labels
+
+    def running_sweep(self):
+        self.narrate("Older batches fade by 0.9 a step, so the line wobbles far less than the dots.")
+        self.play(self.t.animate.set_value(float(STEPS)), run_time=6.0, rate_func=linear)
+        for mob in self.updating:
+            mob.clear_updaters()
+
+    # --- the second trap: the running variance is unbiased ---
+    def unbiased_trap(self):
+        d, m = self.d, N
+        sq = d.sq_dev[:, COL]
+        total = sq.sum()
+        unit = 10.5 / total  # screen units per unit of squared deviation
+        left = -5.6
+        shades = (BATCH, L2, BATCH, L2)
+        terms = VGroup(*[mono(fmt(v), size=NUMBER_SIZE, color=shades[i]) for i, v in enumerate(sq)])
+        line = VGroup(mono("(x − μ)²:", size=NUMBER_SIZE, color=MUTED))
+        for i, term in enumerate(terms):
+            line.add(term)
+            line.add(mono("+" if i < m - 1 else "=", size=NUMBER_SIZE, color=MUTED))
+        line.add(mono(fmt(total), size=NUMBER_SIZE, color=TEXT))
+        line.arrange(RIGHT, buff=0.2).move_to([0, 2.3, 0])
+        heading = label(f"feature {COL + 1}, the batch of m = {m} on step 1", size=SMALL_SIZE, color=MUTED)
+        heading.next_to(line, UP, buff=0.25)
+
+        def strip(y):
+            parts, x = VGroup(), left
+            for i, v in enumerate(sq):
+                parts.add(Rectangle(width=max(v * unit, 1e-3), height=0.4, stroke_width=0, fill_color=shades[i],
+                                    fill_opacity=0.85).move_to([x + v * unit / 2, y, 0]))
+                x += v * unit
+            return parts
+        whole = strip(1.4)
+        self.narrate(f"Trap two: the variance. The {m} squared deviations of step 1, laid end to end:")
+        self.play(FadeIn(heading), FadeIn(line[0]), run_time=0.6)
+        self.play(*[FadeIn(VGroup(line[1 + 2 * i], line[2 + 2 * i])) for i in range(m)],
+                  *[GrowFromEdge(whole[i], LEFT) for i in range(m)], lag_ratio=0.3, run_time=2.0)
+        self.play(FadeIn(line[-1]), run_time=0.6)
+
+        rows = []
+        for parts, y, tag, color in ((m, 0.3, f"÷ m = {m}: σ² = {fmt(total / m)}, normalises the batch (biased)", TEXT),
+                                     (m - 1, -1.0, f"÷ (m − 1) = {m - 1}: {fmt(total / (m - 1))}, "
+                                                   "goes into running_var (unbiased)", DROPPED)):
+            copy_ = whole.copy()
+            piece = total * unit / parts
+            cuts = VGroup(*[Line([left + k * piece, y - 0.3, 0], [left + k * piece, y + 0.3, 0], color=TEXT,
+                                 stroke_width=3) for k in range(1, parts)])
+            share = Rectangle(width=piece, height=0.4, stroke_color=color, stroke_width=3).move_to(
+                [left + piece / 2, y, 0])
+            text = label(tag, size=SMALL_SIZE, color=color).next_to(share, DOWN, buff=0.2).align_to(share, LEFT)
+            rows.append((copy_, y, cuts, share, text))
+
+        self.narrate("Divide by m: the σ² that normalises. Divide by m − 1: what running_var stores.")
+        for copy_, y, cuts, share, text in rows:
+            self.play(copy_.animate.move_to([copy_.get_center()[0], y, 0]), run_time=1.0)
+            self.play(Create(cuts), Create(share), FadeIn(text), run_time=1.2)
+
+        step = mono(
+            f"running_var = 0.9 * {fmt(d.running_var[0, COL])} + 0.1 * {fmt(total / (m - 1))}"
+            f" = {fmt(d.running_var[1, COL], 3)}", size=NUMBER_SIZE, color=TEXT,
+        ).move_to([0, -2.85, 0])
+        self.narrate("So step 1 gives running_var = 0.9 · 1 + 0.1 · the unbiased variance.")
+        self.play(Write(step), run_time=2.0)
+
+    # --- eval mode: the same sample in two batches ---
+    def eval_mode(self):
+        d = self.d
+        width, height = 1.25, 0.45
+        spots = {}
+        grids, boxes, names = VGroup(), VGroup(), VGroup()
+        for key, batch, row, x in (("A", d.batch_a, SHARED_ROW_A, -3.5), ("B", d.batch_b, SHARED_ROW_B, 3.5)):
+            grid = number_grid(batch, cell_width=width, cell_height=height, size=SMALL_SIZE).move_to([x, 1.75, 0])
+            grids.add(grid)
+            boxes.add(SurroundingRectangle(grid[row], color=TEXT, buff=0.12))
+            names.add(label(f"batch {key}", size=SMALL_SIZE, color=MUTED).next_to(grid, UP, buff=0.2))
+            spots[key] = [cell.get_center() for cell in grid[row]]
+        out_y = {"train": -0.55, "eval": -2.35}
+
+        def outputs(key, mode, values, color):
+            """The boxed sample's values moved down to the output row, then counted to the layer's output."""
+            share = ValueTracker(0.0)
+            start = d.x[SHARED_ROW_A]
+            cells = VGroup(*[
+                counting(lambda j=j: (1 - share.get_value()) * start[j] + share.get_value() * values[j],
+                         spots[key][j] * np.array([1, 0, 0]) + out_y[mode] * UP, size=SMALL_SIZE, color=color)
+                for j in range(C)
+            ])
+            return share, cells
+
+        def moving(key, row_index, mode):
+            grid = grids[0 if key == "A" else 1]
+            return VGroup(*[cell.copy() for cell in grid[row_index]]), out_y[mode]
+
+        captions = (
+            ("train", "One sample in two batches: train() uses each batch's own μ and σ²: two outputs.",
+             d.train_a, d.train_b, DROPPED, "≠", "train(): each batch's own μ, σ²"),
+            ("eval", "eval() uses running_mean and running_var instead: the same output in both.",
+             d.eval_a, d.eval_b, KEPT, "=", "eval(): running_mean, running_var"),
+        )
+        for n, (mode, text, out_a, out_b, color, relation, tag) in enumerate(captions):
+            self.narrate(text)
+            if n == 0:
+                self.play(FadeIn(grids), FadeIn(names), run_time=1.0)
+                self.play(Create(boxes), run_time=0.8)
+            travellers = []
+            for key, row in (("A", SHARED_ROW_A), ("B", SHARED_ROW_B)):
+                copies, y = moving(key, row, mode)
+                travellers.append(copies)
+            title = label(tag, size=SMALL_SIZE, color=MUTED).move_to([0, out_y[mode] + 0.6, 0])
+            sign = label(relation, size=BODY_SIZE + 8, color=color).move_to([0, out_y[mode], 0])
+            self.play(*[c.animate.move_to(c.get_center() * np.array([1, 0, 0]) + out_y[mode] * UP).set_color(color)
+                        for copies in travellers for c in copies], FadeIn(title), run_time=1.2)
+            share_a, cells_a = outputs("A", mode, out_a, color)
+            share_b, cells_b = outputs("B", mode, out_b, color)
+            self.remove(*[c for copies in travellers for c in copies])
+            self.add(cells_a, cells_b)
+            self.play(share_a.animate.set_value(1.0), share_b.animate.set_value(1.0), run_time=1.8)
+            self.play(FadeIn(sign, scale=1.5), run_time=0.6)
+            for cell in (*cells_a, *cells_b):
+                cell.clear_updaters()

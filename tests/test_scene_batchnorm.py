@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 import regviz
-from scenes.batchnorm import C, MOMENTUM, N, SHARED_ROW_A, SHARED_ROW_B, STEPS, data
+from scenes.batchnorm import C, COL, MOMENTUM, N, SHARED_ROW_A, SHARED_ROW_B, STEPS, data, ema_weights
+from scenes.common import fmt
 
 SEEDS = [0, 1, 7]
 
@@ -40,20 +41,48 @@ def test_step_one_arithmetic_on_screen_is_the_cores_running_update(seed):
     assert not np.allclose(d.running_var[1], 0.9 + 0.1 * d.var)  # the textbook's biased version differs
 
 
-def test_running_statistics_settle_near_the_data():
-    for seed in SEEDS:
-        d = data(seed)
-        assert d.running_mean.shape == d.running_var.shape == (STEPS + 1, C)
-        np.testing.assert_array_equal(d.running_mean[0], np.zeros(C))
-        np.testing.assert_array_equal(d.running_var[0], np.ones(C))
-        # after STEPS steps the start value weighs 0.9**(STEPS-1) < 1%; what is left is sampling noise of the
-        # batches of 16 (std of the mean ~ scale / 4, shrunk ~4x by the averaging): 0.25 standard deviations
-        scale = np.sqrt(d.true_var)
-        assert np.all(np.abs(d.running_mean[-1] - d.true_mean) < 0.25 * scale)
-        # the variance estimate is noisier (chi-square with 15 dof, averaged): within 35 %
-        assert np.all(np.abs(d.running_var[-1] / d.true_var - 1) < 0.35)
-        # and much closer than where they started
-        assert np.all(np.abs(d.running_mean[-1] - d.true_mean) < np.abs(d.running_mean[0] - d.true_mean) + 1e-9)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_normalised_column_reads_mean_0_variance_1_then_beta_and_gamma_squared(seed):
+    # the readouts show the mean and (biased) variance of the column on screen: x-hat, then y
+    d = data(seed)
+    xhat, y = d.xhat[:, COL], d.y[:, COL]
+    assert (fmt(xhat.mean()), fmt(xhat.var())) == ("0.00", "1.00")
+    assert (fmt(y.mean()), fmt(y.var())) == (fmt(d.beta[COL]), fmt(d.gamma[COL] ** 2))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_running_mean_moves_a_tenth_of_the_way_to_each_batch_mean(seed):
+    d = data(seed)
+    means, running = d.batch_means, d.running_mean
+    assert means.shape == (STEPS, C) and running.shape == (STEPS + 1, C)
+    np.testing.assert_allclose(means[0], d.x.mean(axis=0))  # step 1's batch is the grid on screen
+    # the dashed gap at step k runs from running[k-1] to batch k's mean; the line lands a tenth of the way along
+    np.testing.assert_allclose(np.diff(running, axis=0), MOMENTUM * (means - running[:-1]), atol=1e-12)
+    # so the line wobbles far less than the dots, step to step
+    assert np.abs(np.diff(running[:, COL])).mean() < 0.5 * np.abs(np.diff(means[:, COL])).mean()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_weight_bars_rebuild_the_cores_running_mean(seed):
+    d = data(seed)
+    for t in range(STEPS + 1):
+        start, weights = ema_weights(t)
+        assert start + weights.sum() == pytest.approx(1.0)  # a weighted average of the start value and the batches
+        if t:
+            assert weights[-1] == pytest.approx(MOMENTUM)  # the newest batch: momentum, not 1 - momentum
+            np.testing.assert_allclose(weights[:-1], (1 - MOMENTUM) * ema_weights(t - 1)[1])  # the rest x0.9
+        np.testing.assert_allclose(start * d.running_mean[0] + weights @ d.batch_means[:t], d.running_mean[t],
+                                   atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_squared_deviations_divided_by_m_normalise_and_by_m_minus_1_feed_running_var(seed):
+    d = data(seed)
+    np.testing.assert_allclose(d.sq_dev.sum(axis=0) / N, d.var)
+    bn = regviz.BatchNorm(C, momentum=MOMENTUM)
+    bn(d.x)
+    np.testing.assert_allclose(bn.running_var, 0.9 * 1.0 + 0.1 * d.sq_dev.sum(axis=0) / (N - 1))
+    np.testing.assert_allclose(d.running_var[1], bn.running_var)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
