@@ -21,9 +21,18 @@ from .strategies import batches, seeds
 EPS = 1e-12  # BatchNorm's eps for the invariance property: small, so that only rounding is left
 
 
-def held(results):
-    """How many seeds held, as the page shows it."""
-    return f"{sum(results)} of {len(results)} seeds"
+def demonstrate(record_property, kind, count, at_least, run, holds, keep=lambda seed, result: result):
+    """Run the experiment `run(seed)` for seeds 0..count-1, record the evidence verify.json keeps (how many
+    seeds held, the threshold, each seed's numbers as `keep` trims them) and require `at_least` to hold."""
+    runs, held = [], []
+    for seed in experiments.seeds(count):
+        result = run(seed)
+        held.append(bool(holds(result)))
+        runs.append(keep(seed, result))
+    threshold = f"{count} of {count}" if at_least == count else f"at least {at_least} of {count}"
+    record_property("evidence", {"kind": kind, "held": f"{sum(held)} of {count} seeds", "threshold": threshold,
+                                 "runs": runs})
+    assert sum(held) >= at_least, runs
 
 
 # --- the harness itself is verified like every layer ---
@@ -93,49 +102,38 @@ def test_batchnorm_is_scale_invariant_and_its_weight_gradient_scales_as_one_over
 @pytest.mark.claim("Q3", "Batch norm trains a 10-layer MLP at learning rates at least 4x larger than without it",
                    kind="demonstrated")
 def test_batchnorm_allows_larger_learning_rates(record_property):
-    rows, held_seeds = [], []
-    for seed in experiments.seeds(5):
+    def run(seed):
         plain = experiments.learning_rate_sweep(seed, norm=None)
         batch = experiments.learning_rate_sweep(seed, norm="batch")
-        lr_plain, lr_batch = experiments.largest_stable_rate(plain), experiments.largest_stable_rate(batch)
-        held_seeds.append(lr_batch >= 4 * lr_plain > 0)
-        rows.append({"seed": seed, "plain": plain, "batch": batch, "largest_plain": lr_plain, "largest_batch": lr_batch})
-    record_property("evidence", {"kind": "lr_sweep", "held": held(held_seeds), "threshold": "at least 4 of 5",
-                                 "runs": rows})
-    assert sum(held_seeds) >= 4, rows
+        return {"seed": seed, "plain": plain, "batch": batch, "largest_plain": experiments.largest_stable_rate(plain),
+                "largest_batch": experiments.largest_stable_rate(batch)}
+
+    demonstrate(record_property, "lr_sweep", 5, 4, run,
+                holds=lambda r: r["largest_batch"] >= 4 * r["largest_plain"] > 0)
 
 
 @pytest.mark.claim("Q3", "Batch norm's noise: a sample's training output varies with its batch-mates, about as 1/m",
                    kind="demonstrated")
 def test_batchnorm_noise_falls_about_as_one_over_the_batch_size(record_property):
-    runs, held_seeds = [], []
-    for seed in experiments.seeds(10):
-        result = experiments.batch_noise(seed)
+    def holds(result):
         variance, m = np.array(result["variance"]), np.array(result["m"])
         scaled = variance * m  # constant if the variance is exactly c / m
         # falls at every doubling, and var * m stays within a factor 2 of its value at the smallest batch
         # (300 draws per size: the variance estimates carry ~8% noise, well inside the factor 2)
-        held_seeds.append(bool(np.all(np.diff(variance) < 0) and np.all(np.abs(np.log2(scaled / scaled[0])) < 1)))
-        runs.append(result)
-    record_property("evidence", {"kind": "batch_noise", "held": held(held_seeds), "threshold": "at least 9 of 10",
-                                 "runs": runs})
-    assert sum(held_seeds) >= 9, runs
+        return np.all(np.diff(variance) < 0) and np.all(np.abs(np.log2(scaled / scaled[0])) < 1)
+
+    demonstrate(record_property, "batch_noise", 10, 9, experiments.batch_noise, holds)
 
 
 # --- Q2 ---
 @pytest.mark.claim("Q2", "Dropout narrows the gap between training and held-out loss of an over-parameterised MLP",
                    kind="demonstrated")
 def test_dropout_narrows_the_generalisation_gap(record_property):
-    runs, held_seeds = [], []
-    for seed in experiments.seeds(10):
-        result = experiments.dropout_gap(seed)
-        gap_plain = result["test"][0] - result["train"][0]
-        gap_dropout = result["test"][1] - result["train"][1]
-        held_seeds.append(gap_dropout < gap_plain)
-        runs.append({k: v for k, v in result.items() if k != "curves"} | {"curves": result["curves"] if seed == 0 else []})
-    record_property("evidence", {"kind": "dropout_gap", "held": held(held_seeds), "threshold": "at least 9 of 10",
-                                 "runs": runs})
-    assert sum(held_seeds) >= 9, runs
+    def holds(result):
+        return result["test"][1] - result["train"][1] < result["test"][0] - result["train"][0]
+
+    demonstrate(record_property, "dropout_gap", 10, 9, experiments.dropout_gap, holds,
+                keep=lambda seed, r: r if seed == 0 else {**r, "curves": []})  # one seed's curves is enough
 
 
 # --- Q4 ---
@@ -153,27 +151,18 @@ def test_layernorm_of_a_token_ignores_the_batch_and_the_padding(seed, batch, max
 @pytest.mark.claim("Q4", "Batch-norm statistics of small padded batches swing; a token's layer-norm output does not",
                    kind="demonstrated")
 def test_padding_swings_batchnorm_not_layernorm(record_property):
-    runs, held_seeds = [], []
-    for seed in experiments.seeds(10):
-        result = experiments.padding_swing(seed)
-        # batch norm moves the token by a tenth of a standard deviation or more; layer norm only by rounding
-        held_seeds.append(result["bn_spread"] > 0.1 and result["ln_spread"] < 1e-12)
-        runs.append(result)
-    record_property("evidence", {"kind": "padding_swing", "held": held(held_seeds), "threshold": "at least 9 of 10",
-                                 "runs": runs})
-    assert sum(held_seeds) >= 9, runs
+    # batch norm moves the token by a tenth of a standard deviation or more; layer norm only by rounding
+    demonstrate(record_property, "padding_swing", 10, 9, experiments.padding_swing,
+                holds=lambda r: r["bn_spread"] > 0.1 and r["ln_spread"] < 1e-12)
 
 
 # --- Q1 ---
 @pytest.mark.claim("Q1", "Plain subgradient descent on the lasso never lands on exactly 0; the proximal step does",
                    kind="demonstrated")
 def test_subgradient_descent_never_lands_on_zero_where_the_prox_step_does(record_property):
-    runs, held_seeds = [], []
-    for seed in experiments.seeds(10):
-        result = experiments.subgradient_vs_prox(seed)
-        held_seeds.append(result["zeros_at_optimum"] > 0 and result["prox_matches_optimum"]
-                          and result["subgradient_zeros"] == 0 and not result["subgradient_ever_zero"])
-        runs.append(result if seed == 0 else {k: v for k, v in result.items() if "path" not in k})
-    record_property("evidence", {"kind": "subgradient", "held": held(held_seeds), "threshold": "10 of 10",
-                                 "runs": runs})
-    assert all(held_seeds), runs
+    def holds(r):
+        return (r["zeros_at_optimum"] > 0 and r["prox_matches_optimum"] and r["subgradient_zeros"] == 0
+                and not r["subgradient_ever_zero"])
+
+    demonstrate(record_property, "subgradient", 10, 10, experiments.subgradient_vs_prox, holds,
+                keep=lambda seed, r: r if seed == 0 else {k: v for k, v in r.items() if "path" not in k})
