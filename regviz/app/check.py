@@ -120,7 +120,8 @@ def grade_many(entries, timeout=60.0, examples=40, shrink=True):
         # faulthandler dumps the stack and exits at `timeout`; the second limit is a backstop
         command = [sys.executable, "-m", "regviz.app.grader", str(results), str(stack), str(timeout)]
         try:
-            proc = subprocess.run(command, env=env, cwd=tmp, capture_output=True, text=True, timeout=timeout + 15)
+            proc = subprocess.run(command, env=env, cwd=tmp, capture_output=True, text=True, timeout=timeout + 15,
+                                  stdin=subprocess.DEVNULL)  # input() in a learner's code must not wait for us
             crashed = proc.returncode != 0 and proc.stderr
         except subprocess.TimeoutExpired:
             crashed = None
@@ -282,6 +283,9 @@ def render(report, color=lambda text, **_: text):
                                 break_on_hyphens=False) for _, message in report.mistakes]
     held = sum(c.status == "pass" for c in report.claims)
     graded = sum(c.status != "skip" for c in report.claims)
+    skipped = len(report.claims) - graded
     verdict = "every claim holds" if report.passed else f"{held} of {graded} claims hold"
+    if skipped:
+        verdict += f" ({skipped} not graded)" if not report.passed else f" that could be graded ({skipped} skipped)"
     lines += ["", f"{verdict} ({report.seconds:.1f} s)"]
     return lines
