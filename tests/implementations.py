@@ -276,9 +276,19 @@ class LearnerNorm(_Modes):
 
 # --- the lists the claim tests are parametrised by -------------------------------------------------
 
+_learners = {}
+
+
+def learner(entry):
+    """The Impl of one REGVIZ_CHECK entry, made once: its file is imported once per process."""
+    if entry["id"] not in _learners:
+        _learners[entry["id"]] = Impl(entry["id"], entry["exercise"], entry.get("convention", "pytorch"),
+                                      entry["file"])
+    return _learners[entry["id"]]
+
+
 def implementations(exercise):
     """pytest params: regviz and its reference, or (under `regviz check`) the learners' files."""
     if CHECK:
-        return [pytest.param(Impl(e["id"], exercise, e.get("convention", "pytorch"), e["file"]), id=e["id"])
-                for e in CHECK if e["exercise"] == exercise]
+        return [pytest.param(learner(e), id=e["id"]) for e in CHECK if e["exercise"] == exercise]
     return [pytest.param(Impl(name, exercise), id=name) for name in ("regviz", "reference")]

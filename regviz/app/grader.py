@@ -13,6 +13,7 @@ import faulthandler
 import importlib
 import io
 import json
+import linecache
 import os
 import re
 import sys
@@ -48,8 +49,6 @@ def learner_frame(tb, files):
             found = (name, lineno)
     if found is None:
         return None
-    import linecache
-
     return {"file": found[0], "line": found[1], "source": linecache.getline(found[0], found[1]).strip()}
 
 
@@ -122,11 +121,11 @@ def bound_shrinking(seconds):
 
 def load(entries, log, files):
     """Import each learner's file once; a crash is logged with its line and that file is dropped."""
+    from tests.implementations import learner  # the claim tests' own list, so the file is imported once
+
     loaded = []
     for entry in entries:
-        from tests.implementations import Impl
-
-        impl = Impl(entry["id"], entry["exercise"], entry.get("convention", "pytorch"), entry["file"])
+        impl = learner(entry)
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 impl.module
