@@ -1,10 +1,14 @@
 """Dropout backward: the gradient reuses the forward's mask and 1/(1-p) scale; eval is the identity.
 
 Storyboard: the reference code on the left (regviz.dropout_forward and dropout_backward, read from
-their source), its numbers on the right as columns dx | x | mask | y | dy. Forward draws a mask and
-returns it; y = x * mask / (1-p). Backward: an upstream gradient dy arrives, flows only through the
-kept rows, scaled by the same 1/(1-p), giving dx = dropout_backward(dy, mask, p). The highlighted line of code follows along. Closing: the same mask serves
-both passes, and in eval mode both are the identity. Every number comes from `data(seed)`.
+their source), its numbers on the right as columns dx | x | mask | y | dy. Forward draws one uniform
+number per unit and keeps the unit where it beats p; y = x * mask / (1-p), each value travelling right
+through its mask bit. Backward: the upstream gradient dy travels left through the same mask, giving
+dx = dropout_backward(dy, mask, p). Why: the Jacobian dy/dx is diagonal, m_i/(1-p), so dx = J^T dy is
+the same mask and scale. The classic bug acted out: a backward that draws a fresh mask sends gradient
+into a unit that output 0 (and none to units that were used). eval(): forward returns x and no mask,
+backward returns dy. The highlighted line of code follows along; the clip ends on the practice
+command. Every number comes from `data(seed)`.
 """
 from dataclasses import dataclass
 
@@ -13,23 +17,27 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UP,
+    Circle,
+    Circumscribe,
     FadeIn,
     FadeOut,
+    Group,
     Indicate,
     LaggedStart,
     MathTex,
     Rectangle,
-    ReplacementTransform,
     SurroundingRectangle,
     Transform,
     VGroup,
+    VMobject,
 )
 
 import regviz
 from scenes.common import (
     BODY_SIZE,
     DROPPED,
-    FAINT,
+    EDGE,
     GRAD,
     KEPT,
     MUTED,
@@ -61,16 +69,21 @@ LINE_MASK = FORWARD.find("mask = rng.random(x.shape) > p", exact=True)
 LINE_FORWARD = FORWARD.find("return x * mask / (1 - p), mask", exact=True)
 LINE_EVAL_BACKWARD = _AFTER_FORWARD + BACKWARD.find("return dy", exact=True)
 LINE_BACKWARD = _AFTER_FORWARD + BACKWARD.find("return dy * mask / (1 - p)", exact=True)
+BUG_LINE = "mask = rng.random(dy.shape) > p"  # the classic bug: a backward that draws its own mask
 
 
 @dataclass(frozen=True)
 class BackwardData:
     p: float
     x: np.ndarray  # (UNITS,) activations into the layer
-    mask: np.ndarray  # (UNITS,) bool, True = kept: the mask the forward drew and stored
+    draws: np.ndarray  # (UNITS,) the uniform numbers rng.random(x.shape) drew inside the forward
+    mask: np.ndarray  # (UNITS,) bool, True = kept: the mask the forward drew and returned
     y: np.ndarray  # (UNITS,) forward(x)
     dy: np.ndarray  # (UNITS,) upstream gradient
-    dx: np.ndarray  # (UNITS,) backward(dy), training mode
+    dx: np.ndarray  # (UNITS,) backward(dy, mask), training mode
+    jacobian: np.ndarray  # (UNITS, UNITS) dy_i/dx_j of the forward with its mask fixed, numerically
+    fresh_mask: np.ndarray  # (UNITS,) bool: the mask a second draw from the same generator gives (the bug)
+    wrong_dx: np.ndarray  # (UNITS,) backward(dy, fresh_mask): what the bug returns
     eval_y: np.ndarray  # (UNITS,) forward(x) with training=False
     eval_dx: np.ndarray  # (UNITS,) backward(dy) after that eval forward
     listing: tuple  # the code shown, one string per line
@@ -81,56 +94,146 @@ def data(seed=0):
     x_stream, dy_stream, mask_stream = np.random.SeedSequence(seed).spawn(3)  # independent streams
     x = np.round(np.random.default_rng(x_stream).uniform(0.2, 1.5, UNITS), 2)
     dy = np.round(np.random.default_rng(dy_stream).normal(0.0, 1.0, UNITS), 2)
-    y, mask = regviz.dropout_forward(x, P, np.random.default_rng(mask_stream))
+    draws = np.random.default_rng(mask_stream).random(UNITS)  # the forward's first call on its generator
+    rng = np.random.default_rng(mask_stream)
+    y, mask = regviz.dropout_forward(x, P, rng)
     dx = regviz.dropout_backward(dy, mask, P)
+    _, fresh_mask = regviz.dropout_forward(x, P, rng)  # a backward that draws again gets the next mask
+
+    def forward(v):  # the same seed draws the same mask, so this is the forward above as a function of x
+        return regviz.dropout_forward(v, P, np.random.default_rng(mask_stream))[0]
+
+    jacobian = np.array([regviz.numerical_vjp(forward, x, row) for row in np.eye(UNITS)])  # row i: dy_i/dx
     eval_y, eval_mask = regviz.dropout_forward(x, P, np.random.default_rng(mask_stream), training=False)
     eval_dx = regviz.dropout_backward(dy, eval_mask, P)
-    return BackwardData(P, x, mask, y, dy, dx, eval_y, eval_dx, LISTING)
+    return BackwardData(P, x, draws, mask, y, dy, dx, jacobian, fresh_mask,
+                        regviz.dropout_backward(dy, fresh_mask, P), eval_y, eval_dx, LISTING)
 
 
-FORMULA_SIZE = BODY_SIZE + 10  # MathTex beside the body text
+FORMULA_SIZE = BODY_SIZE + 4  # MathTex beside the body text; both formulas fit under the table
 
-# --- layout (frame 14.2 x 8; captions live below y = -2.9) ---
-CODE_LEFT = -6.55
+# --- layout (frame 14.2 x 8; subtitles cover the strip below y = -2.9) ---
+PANEL_LEFT = -7.1 + EDGE
+CODE_LEFT = PANEL_LEFT + 0.2
 LINE_TOP = 2.35
 LINE_STEP = 0.3
 LISTING_SIZE = 16  # the panel holds both functions, 14 lines
-COLUMNS = {"dx": 1.32, "x": 2.42, "mask": 3.52, "y": 4.62, "dy": 5.72}  # centre x of each column
+TABLE_RIGHT = 7.1 - EDGE
+ORDER = ("dx", "x", "mask", "y", "dy")  # backward runs right to left, dy -> dx
 HEADER_Y = 2.35
 ROW_TOP = 1.65
 ROW_STEP = 0.6
-CELL_W, CELL_H = 0.95, 0.46
+CELL_H = 0.46
+CELL_MARGIN = 0.13  # between a number and its cell's border
+CELL_GAP = 0.1
+FORMULA_Y = ROW_TOP - UNITS * ROW_STEP - 0.45
+DOT_RADIUS = 0.07
+# the Jacobian picture, where the code panel was: dx = J^T dy, its rows on the table's rows
+MATRIX_STEP = 0.5
 
 
 class DropoutBackwardScene(RegvizScene):
     def construct(self):
         self.d = data(self.seed)
+        self._texts = {}
+        self.layout()
         self.headline()
         self.show_code()
-        self.forward_pass()
+        self.draw_mask()
+        self.forward_values()
         self.upstream_gradient()
-        self.backward_pass()
-        self.same_mask()
+        self.backward_values()
+        self.jacobian()
+        self.fresh_mask_bug()
         self.eval_mode()
-        self.wait(0.5)
+        self.practise()
 
     # --- builders ---
+    def layout(self):
+        """Cells as wide as the widest value the clip shows (negative numbers included), the table against
+        the right margin."""
+        d = self.d
+        values = np.concatenate([d.x, d.y, d.dy, d.dx, d.wrong_dx, d.draws])
+        self.cell_w = max(self.number(v).width for v in values) + 2 * CELL_MARGIN
+        pitch = self.cell_w + CELL_GAP
+        self.columns = {name: TABLE_RIGHT - self.cell_w / 2 - (len(ORDER) - 1 - i) * pitch
+                        for i, name in enumerate(ORDER)}
+        self.table_left = TABLE_RIGHT - len(ORDER) * pitch + CELL_GAP
+
+    def number(self, value, color=TEXT, digits=2):
+        """A number in the clip's one numeric face; repeated numbers are copied, not typeset again."""
+        key = fmt(value, digits)
+        if key not in self._texts:
+            self._texts[key] = mono(key, size=NUMBER_SIZE)
+        return self._texts[key].copy().set_color(color)
+
     def cell_center(self, column, row):
-        return np.array([COLUMNS[column], ROW_TOP - row * ROW_STEP, 0.0])
+        return np.array([self.columns[column], ROW_TOP - row * ROW_STEP, 0.0])
 
-    def cell(self, column, row, text, color=TEXT):
-        box = Rectangle(width=CELL_W, height=CELL_H, stroke_width=1.5, stroke_color=FAINT)
-        box.set_fill(PANEL, 1).move_to(self.cell_center(column, row))
-        return VGroup(box, label(text, size=NUMBER_SIZE, color=color).move_to(box))
+    def box(self, column, row, color=MUTED):
+        box = Rectangle(width=self.cell_w, height=CELL_H, stroke_width=1.5, stroke_color=color)
+        return box.set_fill(PANEL, 1).move_to(self.cell_center(column, row))
 
-    def column(self, name, values, colors):
-        return VGroup(*(self.cell(name, i, fmt(v), c) for i, (v, c) in enumerate(zip(values, colors))))
+    def boxes(self, column):
+        return VGroup(*(self.box(column, i) for i in range(UNITS)))
+
+    def values(self, column, values, colors, digits=2):
+        return VGroup(*(
+            self.number(v, c, digits).move_to(self.cell_center(column, i))
+            for i, (v, c) in enumerate(zip(values, colors))
+        ))
+
+    def bits(self, mask):
+        return VGroup(*(
+            mono("1" if k else "0", size=NUMBER_SIZE, color=KEPT if k else DROPPED).move_to(self.cell_center("mask", i))
+            for i, k in enumerate(mask)
+        ))
 
     def header(self, name, color=MUTED):
-        return mono(name, color=color).move_to([COLUMNS[name], HEADER_Y, 0])
+        return mono(name, color=color).move_to([self.columns[name], HEADER_Y, 0])
+
+    def colors(self, mask, color):
+        """`color` for units the mask keeps; dropped units show their exact 0 in red."""
+        return [color if k else DROPPED for k in mask]
+
+    def dots(self, rows, start, color):
+        """One dot per row on the bottom border of the cells in column `start`: a value on its way."""
+        return VGroup(*(
+            Circle(radius=DOT_RADIUS, stroke_width=0).set_fill(color, 1).move_to(self.cell_center(start, i) + CELL_H / 2 * DOWN)
+            for i in rows
+        ))
+
+    def travel(self, rows, start, through, end, mask, color):
+        """Animations: a dot per row leaves `start`; where `mask` keeps the row it reaches `end`, where it
+        drops it the dot stops at the mask column and goes out."""
+        dots = self.dots(rows, start, color)
+        moves = []
+        for dot, i in zip(dots, rows):
+            target = end if mask[i] else through
+            stop = self.cell_center(target, i) + CELL_H / 2 * DOWN
+            moves.append(dot.animate.move_to(stop) if mask[i] else FadeOut(dot, target_position=stop, scale=0.3))
+        return dots, moves
+
+    @staticmethod
+    def arrived(dots, mask):
+        """The dots of `travel` still on screen: those of the rows the mask kept."""
+        return VGroup(*(dot for dot, k in zip(dots, mask) if k))
+
+    def code_lines(self, lines, color=TEXT):
+        """Lines of code as the panel shows them: line i on the panel's row i, indented by its leading spaces."""
+        char_width = mono("0" * 40, size=LISTING_SIZE).width / 40  # monospace: indentation is a whole number of these
+        code = VGroup()
+        for i, line in enumerate(lines):
+            if line.strip():
+                text = mono(line.strip(), size=LISTING_SIZE, color=color)
+                indent = len(line) - len(line.lstrip())
+                # align on the line's centre height, so the highlight box sits evenly around it
+                text.move_to([CODE_LEFT + indent * char_width, LINE_TOP - i * LINE_STEP, 0], aligned_edge=LEFT)
+                code.add(text)
+        return code
 
     def line_box(self, index, color):
-        box = Rectangle(width=self.panel.width - 0.2, height=LINE_STEP, stroke_width=2, stroke_color=color)
+        box = Rectangle(width=self.panel.width - 0.2, height=LINE_STEP + 0.04, stroke_width=2, stroke_color=color)
         return box.set_fill(color, 0.12).move_to([self.panel.get_center()[0], LINE_TOP - index * LINE_STEP, 0])
 
     def highlight(self, index, color=MUTED):
@@ -140,122 +243,277 @@ class DropoutBackwardScene(RegvizScene):
             return FadeIn(self.cursor)
         return Transform(self.cursor, self.line_box(index, color))
 
-    def kept_colors(self, color):
-        return [color if k else FAINT for k in self.d.mask]
+    def bracket(self, x, top, bottom, facing):
+        """A matrix bracket at x from top to bottom; facing=RIGHT opens to the right (the left bracket)."""
+        tip = 0.12 * facing[0]
+        return VMobject(stroke_color=MUTED, stroke_width=2.5).set_points_as_corners(
+            [[x + tip, top, 0], [x, top, 0], [x, bottom, 0], [x + tip, bottom, 0]])
 
     # --- storyboard steps ---
     def show_code(self):
-        char_width = mono("0" * 40, size=LISTING_SIZE).width / 40  # monospace: indentation is a whole number of these
-        self.code = VGroup()
-        for i, line in enumerate(self.d.listing):
-            if line.strip():
-                text = mono(line.strip(), size=LISTING_SIZE)
-                indent = len(line) - len(line.lstrip())
-                # align on the line's centre height, so the highlight box sits evenly around it
-                text.move_to([CODE_LEFT + indent * char_width, LINE_TOP - i * LINE_STEP, 0], aligned_edge=LEFT)
-                self.code.add(text)
+        self.code = self.code_lines(self.d.listing)
         n_lines = len(self.d.listing)
         self.panel = Rectangle(width=self.code.width + 0.4, height=n_lines * LINE_STEP + 0.3, stroke_width=0)
         self.panel.set_fill(PANEL, 1)
-        self.panel.move_to([CODE_LEFT - 0.2, LINE_TOP - (n_lines - 1) * LINE_STEP / 2, 0], aligned_edge=LEFT)
+        self.panel.move_to([PANEL_LEFT, LINE_TOP - (n_lines - 1) * LINE_STEP / 2, 0], aligned_edge=LEFT)
         self.cursor = None
-        self.formula_forward = lean(MathTex(r"y = \frac{x \odot m}{1-p}", font_size=FORMULA_SIZE, color=TEXT))
-        self.formula_backward = lean(MathTex(r"dx = \frac{dy \odot m}{1-p}", font_size=FORMULA_SIZE, color=GRAD))
-        formulas = VGroup(self.formula_forward, self.formula_backward).arrange(RIGHT, buff=0.9)
-        formulas.move_to([(COLUMNS["dx"] + COLUMNS["dy"]) / 2, ROW_TOP - UNITS * ROW_STEP - 0.45, 0])
+        self.formula_forward = lean(MathTex(r"y = x \odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=TEXT))
+        self.formula_backward = lean(MathTex(r"dx = dy \odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=GRAD))
+        self.formulas = VGroup(self.formula_forward, self.formula_backward).arrange(RIGHT, buff=0.5)
+        self.formulas.move_to([(self.table_left + TABLE_RIGHT) / 2, FORMULA_Y, 0])
         self.p_note = label(f"p = {self.d.p:g} = chance to DROP (as in PyTorch)", size=SMALL_SIZE, color=DROPPED)
-        self.p_note.next_to(self.panel, DOWN, buff=0.3).align_to(self.panel, LEFT)
-        self.play(FadeIn(self.panel), FadeIn(self.code, lag_ratio=0.05), run_time=1.2)
-        self.say("The layer in code: forward draws a mask, backward reuses it.")
-
-    def forward_pass(self):
-        d = self.d
-        self.x_col = self.column("x", d.x, [TEXT] * UNITS)
-        self.headers = VGroup(self.header("x"))
-        self.play(FadeIn(self.headers), LaggedStart(*(FadeIn(c) for c in self.x_col), lag_ratio=0.08))
-        # the mask: one Bernoulli(1-p) draw per unit, stored on self for the backward pass
-        self.mask_col = VGroup(*(
-            self.cell("mask", i, "1" if k else "0", KEPT if k else DROPPED) for i, k in enumerate(d.mask)
-        ))
-        self.bands = VGroup(*(
-            Rectangle(width=COLUMNS["dy"] - COLUMNS["dx"] + CELL_W + 0.2, height=CELL_H + 0.1, stroke_width=0)
-            .set_fill(DROPPED, 0.12).move_to([(COLUMNS["dx"] + COLUMNS["dy"]) / 2, self.cell_center("x", i)[1], 0])
-            for i, k in enumerate(d.mask) if not k
-        ))
-        self.say("Forward draws a mask and keeps it on self. p is the chance to DROP.", wait=0.1)
-        self.play(self.highlight(LINE_MASK), FadeIn(self.p_note))
-        self.headers.add(self.header("mask"))
+        self.p_note.next_to(self.panel, DOWN, buff=0.2).align_to(self.panel, LEFT)
+        self.hold_caption()
+        self.say("The layer in code: forward draws a mask, backward reuses it.", wait=0)
+        self.play(FadeIn(self.panel), FadeIn(self.code, lag_ratio=0.05), run_time=1.6)
+        self.x_boxes, self.x_values = self.boxes("x"), self.values("x", self.d.x, [TEXT] * UNITS)
+        self.headers = {"x": self.header("x")}
         self.play(
-            FadeIn(self.headers[-1]),
-            LaggedStart(*(FadeIn(c, shift=0.1 * RIGHT) for c in self.mask_col), lag_ratio=0.08),
-            FadeIn(self.bands),
-        )
-        self.wait(1.2)
-        self.say("Kept units are scaled by 1/(1-p); dropped units output 0.", wait=0.1)
-        self.headers.add(self.header("y"))
-        self.y_col = self.column("y", d.y, self.kept_colors(TEXT))
-        self.play(self.highlight(LINE_FORWARD), FadeIn(self.formula_forward))
-        self.play(
-            FadeIn(self.headers[-1]),
-            *(ReplacementTransform(xc.copy(), yc) for xc, yc in zip(self.x_col, self.y_col)),
+            FadeIn(self.headers["x"]),
+            LaggedStart(*(FadeIn(VGroup(b, v)) for b, v in zip(self.x_boxes, self.x_values)), lag_ratio=0.12),
             run_time=1.4,
         )
-        self.wait(1.4)
+
+    def draw_mask(self):
+        d = self.d
+        self.hold_caption()
+        self.say(f"Forward draws one number per unit: kept if it beats p = {d.p:g}.", wait=0)
+        self.mask_boxes = self.boxes("mask")
+        draws = self.values("mask", d.draws, [TEXT] * UNITS)
+        draw_header = mono("draw", color=MUTED).move_to([self.columns["mask"], HEADER_Y, 0])
+        self.play(
+            self.highlight(LINE_MASK),
+            FadeIn(self.p_note),
+            FadeIn(draw_header),
+            LaggedStart(*(FadeIn(VGroup(b, v), shift=0.1 * RIGHT) for b, v in zip(self.mask_boxes, draws)), lag_ratio=0.1),
+            run_time=1.6,
+        )
+        # the comparison draw > p, unit by unit: above p the unit is kept (green), below it is dropped (red)
+        self.play(*(v.animate.set_color(KEPT if k else DROPPED) for v, k in zip(draws, d.mask)), run_time=0.8)
+        self.mask_values = self.bits(d.mask)
+        self.headers["mask"] = self.header("mask")
+        self.bands = VGroup(*(
+            Rectangle(width=TABLE_RIGHT - self.table_left + 0.2, height=CELL_H + 0.1, stroke_width=0)
+            .set_fill(DROPPED, 0.12).move_to([(self.table_left + TABLE_RIGHT) / 2, self.cell_center("x", i)[1], 0])
+            for i, k in enumerate(d.mask) if not k
+        ))
+        self.bring_to_back(self.bands)
+        self.bands.set_opacity(0)
+        self.play(
+            FadeOut(draws), FadeIn(self.mask_values),
+            FadeOut(draw_header), FadeIn(self.headers["mask"]),
+            self.bands.animate.set_fill(DROPPED, 0.12),
+            run_time=1.0,
+        )
+
+    def forward_values(self):
+        d = self.d
+        self.hold_caption()
+        self.say("Kept units are scaled by 1/(1-p) = 2; dropped units output 0.", wait=0)
+        self.y_boxes = self.boxes("y")
+        self.headers["y"] = self.header("y")
+        self.play(
+            self.highlight(LINE_FORWARD),
+            FadeIn(self.formula_forward),
+            FadeIn(self.headers["y"]),
+            FadeIn(self.y_boxes),
+            run_time=0.8,
+        )
+        dots, moves = self.travel(range(UNITS), "x", "mask", "y", d.mask, TEXT)
+        self.play(*moves, run_time=1.4)
+        self.y_values = self.values("y", d.y, self.colors(d.mask, TEXT))
+        self.play(FadeOut(self.arrived(dots, d.mask)), FadeIn(self.y_values, scale=0.8), run_time=0.8)
 
     def upstream_gradient(self):
         d = self.d
-        self.say("Backward: the gradient dy arrives from the layer above.", wait=0.1)
-        self.headers.add(self.header("dy", GRAD))
-        self.dy_col = self.column("dy", d.dy, [GRAD] * UNITS)
+        self.hold_caption()
+        self.say("Backward: the gradient dy arrives from the layer above.", wait=0)
+        self.dy_boxes, self.dy_values = self.boxes("dy"), self.values("dy", d.dy, [GRAD] * UNITS)
+        self.headers["dy"] = self.header("dy", GRAD)
         self.play(
             self.highlight(LINE_BACKWARD, GRAD),
-            FadeIn(self.headers[-1]),
-            LaggedStart(*(FadeIn(c, shift=0.2 * LEFT) for c in self.dy_col), lag_ratio=0.08),
+            FadeIn(self.headers["dy"]),
+            LaggedStart(*(FadeIn(VGroup(b, v), shift=0.2 * LEFT) for b, v in zip(self.dy_boxes, self.dy_values)),
+                        lag_ratio=0.1),
             FadeIn(self.formula_backward),
-        )
-        self.wait(1.2)
-
-    def backward_pass(self):
-        d = self.d
-        self.say("It flows back only through the kept units, times the same 1/(1-p).", wait=0.1)
-        self.headers.add(self.header("dx", GRAD))
-        self.dx_col = self.column("dx", d.dx, self.kept_colors(GRAD))
-        self.play(
-            FadeIn(self.headers[-1]),
-            LaggedStart(*(Indicate(c[1], color=GRAD) for c in self.mask_col), lag_ratio=0.1),
-        )
-        self.play(
-            *(ReplacementTransform(g.copy(), dx) for g, dx in zip(self.dy_col, self.dx_col)),
             run_time=1.6,
         )
-        self.wait(1.0)
-        self.say("Dropped units get exactly zero gradient: they took no part in the output.")
 
-    def same_mask(self):
-        box = SurroundingRectangle(self.mask_col, color=KEPT, buff=0.08, stroke_width=3)
-        note = label("same mask,\nboth passes", size=SMALL_SIZE, color=KEPT)
-        note.next_to(box, DOWN, buff=0.2)
-        self.say("Key point: backward reuses the exact mask that forward drew.", wait=0.1)
-        self.play(FadeIn(box), FadeIn(note))
-        self.wait(1.8)
-        self.say("A fresh mask in backward would send gradient to units that were dropped.")
-        self.play(FadeOut(box), FadeOut(note), run_time=0.5)
+    def backward_values(self):
+        d = self.d
+        self.hold_caption()
+        self.say("It flows back only through the kept units, times the same 2.", wait=0)
+        self.dx_boxes = self.boxes("dx")
+        self.headers["dx"] = self.header("dx", GRAD)
+        self.play(FadeIn(self.headers["dx"]), FadeIn(self.dx_boxes), run_time=0.6)
+        dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", d.mask, GRAD)
+        self.play(*moves, run_time=1.6)
+        self.dx_values = self.values("dx", d.dx, self.colors(d.mask, GRAD))
+        self.play(FadeOut(self.arrived(dots, d.mask)), FadeIn(self.dx_values, scale=0.8), run_time=0.8)
+        self.hold_caption()
+        self.say("Dropped units get exactly 0 gradient: they took no part in y.", wait=0)
+        dropped = [i for i in range(UNITS) if not d.mask[i]]
+        self.play(LaggedStart(*(
+            Indicate(VGroup(self.y_values[i], self.dx_values[i]), color=DROPPED, scale_factor=1.15) for i in dropped
+        ), lag_ratio=0.3), run_time=1.8)
+
+    def jacobian(self):
+        d = self.d
+        self.hold_caption()
+        self.say("Why: y = Jx, and the Jacobian J is diagonal, m/(1-p).", wait=0)
+        rows_y = [ROW_TOP - i * ROW_STEP for i in range(UNITS)]
+        dx_x, dy_x = PANEL_LEFT + 0.55, self.table_left - 0.95
+        matrix_left = dx_x + 1.25
+        entry_x = [matrix_left + 0.3 + j * MATRIX_STEP for j in range(UNITS)]
+        top, bottom = rows_y[0] + 0.32, rows_y[-1] - 0.32
+        brackets = VGroup(self.bracket(matrix_left, top, bottom, RIGHT),
+                          self.bracket(entry_x[-1] + 0.3, top, bottom, LEFT))
+        equals = lean(MathTex("=", font_size=FORMULA_SIZE, color=TEXT)).move_to([dx_x + 0.8, (top + bottom) / 2, 0])
+        heads = VGroup(
+            lean(MathTex("dx", font_size=FORMULA_SIZE, color=GRAD)).move_to([dx_x, HEADER_Y, 0]),
+            lean(MathTex(r"J^{\top}", font_size=FORMULA_SIZE, color=TEXT)).move_to([(entry_x[0] + entry_x[-1]) / 2, HEADER_Y, 0]),
+            lean(MathTex("dy", font_size=FORMULA_SIZE, color=GRAD)).move_to([dy_x, HEADER_Y, 0]),
+        )
+        definition = lean(MathTex(r"J_{ij} = \partial y_i \,/\, \partial x_j", font_size=FORMULA_SIZE, color=TEXT))
+        definition.move_to([(entry_x[0] + entry_x[-1]) / 2, FORMULA_Y, 0])
+        off_diagonal = VGroup(*(
+            self.number(d.jacobian[i, j], MUTED, digits=0).move_to([entry_x[j], rows_y[i], 0])
+            for i in range(UNITS) for j in range(UNITS) if i != j
+        ))
+        diagonal = VGroup(*(
+            self.number(d.jacobian[i, i], KEPT if d.mask[i] else DROPPED, digits=0).move_to([entry_x[i], rows_y[i], 0])
+            for i in range(UNITS)
+        ))
+        self.play(
+            FadeOut(self.panel), FadeOut(self.code), FadeOut(self.cursor), FadeOut(self.p_note),
+            run_time=0.6,
+        )
+        self.play(FadeIn(brackets), FadeIn(heads[1]), FadeIn(definition), FadeIn(off_diagonal, lag_ratio=0.02),
+                  run_time=1.0)
+        # each mask bit moves to its place on the diagonal, where it becomes m_i / (1 - p)
+        bits = self.mask_values.copy()
+        self.play(*(b.animate.move_to([entry_x[i], rows_y[i], 0]) for i, b in enumerate(bits)), run_time=1.2)
+        self.play(FadeOut(bits), FadeIn(diagonal, scale=1.3), run_time=0.6)
+        self.hold_caption()
+        self.say("Backward multiplies dy by J transposed: the same mask, the same 2.", wait=0)
+        dy_copy = self.values("dy", d.dy, [GRAD] * UNITS)
+        for v, y in zip(dy_copy, rows_y):
+            v.move_to([dy_x, y, 0])
+        dx_left = self.values("dx", d.dx, self.colors(d.mask, GRAD))
+        for v, y in zip(dx_left, rows_y):
+            v.move_to([dx_x, y, 0])
+        self.play(FadeIn(dy_copy, shift=0.3 * LEFT), FadeIn(heads[2]), FadeIn(heads[0]), FadeIn(equals), run_time=0.8)
+        # row i of J^T times dy: only the diagonal entry meets a non-zero product
+        row_left, row_right = entry_x[0] - 0.25, dy_x + 0.6
+        row_boxes = [
+            Rectangle(width=row_right - row_left, height=CELL_H, stroke_width=2, stroke_color=GRAD)
+            .move_to([(row_left + row_right) / 2, y, 0])
+            for y in rows_y
+        ]
+        self.play(LaggedStart(*(
+            LaggedStart(FadeIn(row_boxes[i]), FadeIn(dx_left[i], shift=0.2 * LEFT), FadeOut(row_boxes[i]), lag_ratio=0.5)
+            for i in range(UNITS)
+        ), lag_ratio=0.35), run_time=2.6)
+        self.jacobian_picture = VGroup(brackets, equals, heads, definition, off_diagonal, diagonal, dy_copy, dx_left)
+
+    def fresh_mask_bug(self):
+        d = self.d
+        self.hold_caption()
+        self.say("The classic bug: backward draws a fresh mask of its own.", wait=0)
+        # the buggy backward, on the left where the panel was: its own draw in place of the forward's mask
+        bug = self.code_lines(("def dropout_backward(dy, mask, p):", "    " + BUG_LINE, "    return dy * mask / (1 - p)"),
+                              MUTED)
+        bug[1].set_color(DROPPED)
+        fresh_boxes = VGroup(*(self.box("mask", i, DROPPED) for i in range(UNITS)))
+        fresh = self.bits(d.fresh_mask)
+        fresh_header = mono("new mask", color=DROPPED).move_to([self.columns["mask"], HEADER_Y, 0])
+        self.play(FadeOut(self.jacobian_picture), run_time=0.6)
+        self.play(
+            FadeIn(bug, shift=0.2 * RIGHT),
+            FadeOut(self.mask_values), FadeOut(self.headers["mask"]),
+            FadeIn(fresh_boxes), FadeIn(fresh), FadeIn(fresh_header),
+            run_time=1.2,
+        )
+        self.hold_caption()
+        self.say("Gradient now reaches a unit that output 0, and misses used ones.", wait=0)
+        dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", d.fresh_mask, GRAD)
+        self.play(*moves, FadeOut(self.dx_values), run_time=1.6)
+        wrong = self.values("dx", d.wrong_dx, self.colors(d.fresh_mask, GRAD))
+        # wrong rows: the fresh mask disagrees with the one that made y
+        bad = [i for i in range(UNITS) if d.fresh_mask[i] != d.mask[i]]
+        marks = VGroup(*(
+            self.box("dx", i, DROPPED).set_fill(opacity=0).set_stroke(width=4) for i in bad
+        ))
+        crosses = VGroup(*(
+            label("\u2717 " + ("output 0, gets gradient" if d.fresh_mask[i] else "used, gets none"),
+                  size=SMALL_SIZE, color=DROPPED).next_to(self.dx_boxes[i], LEFT, buff=0.25)
+            for i in bad
+        ))
+        self.play(FadeOut(self.arrived(dots, d.fresh_mask)), FadeIn(wrong, scale=0.8), run_time=0.8)
+        self.play(FadeIn(crosses, lag_ratio=0.2), *(FadeIn(m) for m in marks), run_time=1.0)
+        self.hold_caption()
+        self.say("Backward must reuse the mask that forward returned.", wait=0)
+        self.play(
+            FadeOut(bug), FadeOut(marks), FadeOut(crosses),
+            FadeOut(fresh_boxes), FadeOut(fresh), FadeOut(fresh_header),
+            FadeIn(self.mask_values), FadeIn(self.headers["mask"]),
+            FadeOut(wrong), FadeIn(self.dx_values),
+            run_time=1.2,
+        )
+        self.play(Circumscribe(self.mask_boxes, color=KEPT, buff=0.08), run_time=1.0)
 
     def eval_mode(self):
         d = self.d
-        self.say("In eval mode both passes are the identity: y = x and dx = dy.", wait=0.1)
-        eval_y = self.column("y", d.eval_y, [TEXT] * UNITS)
-        eval_dx = self.column("dx", d.eval_dx, [GRAD] * UNITS)
-        off = label("eval(): mask unused", size=SMALL_SIZE, color=MUTED)
-        off.next_to(self.mask_col, DOWN, buff=0.25)
-        self.play(self.highlight(LINE_EVAL_FORWARD, KEPT))
-        self.play(
-            FadeOut(self.bands),
-            self.mask_col.animate.set_opacity(0.2),
-            FadeIn(off),
-            Transform(self.y_col, eval_y),
-            run_time=1.2,
+        self.hold_caption()
+        self.say("eval(): forward hands back x itself and no mask.", wait=0)
+        eval_formulas = VGroup(
+            lean(MathTex("y = x", font_size=FORMULA_SIZE, color=TEXT)),
+            lean(MathTex("dx = dy", font_size=FORMULA_SIZE, color=GRAD)),
         )
-        self.play(self.highlight(LINE_EVAL_BACKWARD, KEPT))
-        self.play(Transform(self.dx_col, eval_dx), run_time=1.2)
-        self.wait(2.0)
+        for new, old in zip(eval_formulas, self.formulas):
+            new.move_to(old)
+        none = mono("None", size=NUMBER_SIZE, color=MUTED).move_to(
+            (self.cell_center("mask", 0) + self.cell_center("mask", UNITS - 1)) / 2)
+        self.play(
+            FadeIn(self.panel), FadeIn(self.code),
+            FadeOut(self.formula_forward), FadeIn(eval_formulas[0]),
+            run_time=0.8,
+        )
+        self.cursor = None
+        self.play(
+            self.highlight(LINE_EVAL_FORWARD, KEPT),
+            FadeOut(self.bands), FadeOut(self.mask_values), FadeOut(self.mask_boxes), FadeIn(none),
+            FadeOut(self.y_values),
+            run_time=1.0,
+        )
+        every = np.ones(UNITS, bool)
+        dots, moves = self.travel(range(UNITS), "x", "mask", "y", every, TEXT)
+        self.play(*moves, run_time=1.2)
+        self.y_values = self.values("y", d.eval_y, [TEXT] * UNITS)
+        self.play(FadeOut(dots), FadeIn(self.y_values, scale=0.8), run_time=0.6)
+        self.hold_caption()
+        self.say("With no mask, backward hands back dy itself.", wait=0)
+        self.play(
+            self.highlight(LINE_EVAL_BACKWARD, KEPT),
+            FadeOut(self.formula_backward), FadeIn(eval_formulas[1]),
+            FadeOut(self.dx_values),
+            run_time=0.8,
+        )
+        dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", every, GRAD)
+        self.play(*moves, run_time=1.2)
+        self.dx_values = self.values("dx", d.eval_dx, [GRAD] * UNITS)
+        self.play(FadeOut(dots), FadeIn(self.dx_values, scale=0.8), run_time=0.6)
+
+    def practise(self):
+        self.hold_caption()
+        self.say("Practise it: regviz practice dropout, then regviz check practice/dropout.py", wait=0)
+        card = VGroup(
+            label("Practise it", size=BODY_SIZE, color=TEXT),
+            mono("$ regviz practice dropout", size=BODY_SIZE, color=KEPT),
+            mono("$ regviz check practice/dropout.py", size=BODY_SIZE, color=KEPT),
+        ).arrange(DOWN, buff=0.35, aligned_edge=LEFT).move_to([0, 0, 0])
+        stage = Group(*(m for m in self.mobjects if m is not self.title))
+        self.play(FadeOut(stage), run_time=0.8)
+        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * UP) for line in card), lag_ratio=0.5), run_time=1.6)
+        self.hold_caption()
+        self.wait(0.5)

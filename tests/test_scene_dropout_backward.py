@@ -68,3 +68,26 @@ def test_seed_fixes_the_data():
         np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
     assert not np.array_equal(a.x, c.x)
     assert not np.array_equal(a.dy, c.dy)
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_mask_is_the_draws_that_beat_p(seed):
+    d = scene.data(seed)
+    np.testing.assert_array_equal(d.mask, d.draws > d.p)  # mask = rng.random(x.shape) > p, as on screen
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_jacobian_is_diagonal_and_backward_is_its_transpose(seed):
+    d = scene.data(seed)
+    # central differences of a linear map: exact up to float64 rounding over h = 1e-6 (about 1e-10)
+    np.testing.assert_allclose(d.jacobian, np.diag(d.mask / (1 - d.p)), atol=1e-8)
+    np.testing.assert_allclose(d.jacobian.T @ d.dy, d.dx, atol=1e-8)
+
+
+def test_a_fresh_mask_in_backward_sends_gradient_to_a_dropped_unit():
+    d = scene.data(0)  # the clip's seed shows both kinds of error
+    into_dropped = ~d.mask & (d.wrong_dx != 0)
+    assert np.any(into_dropped) and np.all(d.y[into_dropped] == 0)  # gradient into a unit that output 0
+    lost = d.mask & (d.wrong_dx == 0) & (d.dy != 0)
+    assert np.any(lost) and np.all(d.dx[lost] != 0)  # and none for a unit that was used
+    np.testing.assert_allclose(d.wrong_dx[d.fresh_mask], d.dy[d.fresh_mask] / (1 - d.p))
