@@ -3,60 +3,75 @@ import numpy as np
 import pytest
 
 import regviz
-from scenes.bn_vs_ln import C, SHARED_ROW_A, SHARED_ROW_B, data
+from scenes.bn_vs_ln import B, D, LENGTHS, T, data
+from scenes.common import fmt
 
 SEEDS = [0, 1, 7]
 EPS = 1e-5
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_shown_means_are_the_axes_each_layer_normalises_over(seed):
+def test_batch_norm_averages_each_feature_over_every_sentence_and_token_pads_included(seed):
     d = data(seed)
-    np.testing.assert_allclose(d.bn_out, regviz.BatchNorm(C)(d.x))
-    np.testing.assert_allclose(d.ln_out, regviz.LayerNorm(C)(d.x))
-    # batch norm: one mean per column (over the batch); layer norm: one mean per row (over the features)
-    bn_var, ln_var = d.x.var(axis=0), d.x.var(axis=1, keepdims=True)
-    np.testing.assert_allclose(d.bn_out, (d.x - d.bn_mean) / np.sqrt(bn_var + EPS), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(d.ln_out, (d.x - d.ln_mean[:, None]) / np.sqrt(ln_var + EPS), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(d.bn_out.mean(axis=0), 0.0, atol=1e-12)  # columns centred by BN
-    np.testing.assert_allclose(d.ln_out.mean(axis=1), 0.0, atol=1e-12)  # rows centred by LN
+    assert d.x.shape == (B, T, D)
+    np.testing.assert_array_equal(d.real.sum(axis=1), LENGTHS)
+    assert np.all(d.x[~d.real] == 0)  # padded slots hold zeros
+    # the core, fed the block as BatchNorm1d's (N, C, L), normalises with the statistics on screen
+    np.testing.assert_allclose(d.bn_out, regviz.BatchNorm(D)(d.x.transpose(0, 2, 1)).transpose(0, 2, 1))
+    np.testing.assert_allclose(d.bn_out, (d.x - d.bn_mean) / np.sqrt(d.bn_var + EPS), rtol=1e-9, atol=1e-12)
+    # "without the pads, mu and sigma^2 would differ": the real-token statistics read differently on screen
+    kept = d.x[d.real]
+    np.testing.assert_allclose(d.real_mean, kept.mean(axis=0))
+    np.testing.assert_allclose(d.real_var, kept.var(axis=0))
+    assert all(fmt(a) != fmt(b) or fmt(v) != fmt(w)
+               for a, b, v, w in zip(d.bn_mean, d.real_mean, d.bn_var, d.real_var))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_batch_of_one_shows_the_cores_error_and_layer_norms_output(seed):
+def test_layer_norm_averages_each_token_over_its_features_and_never_sees_padding(seed):
     d = data(seed)
-    with pytest.raises(ValueError) as caught:
-        regviz.BatchNorm(C)(d.single)
-    assert d.bn_error == str(caught.value)
-    assert "more than 1 value per channel" in d.bn_error
-    np.testing.assert_allclose(d.ln_single, regviz.LayerNorm(C)(d.single))
-    np.testing.assert_allclose(d.ln_single, d.ln_out[:1])  # the same row, alone or in the batch
+    np.testing.assert_allclose(d.ln_out, regviz.LayerNorm(D)(d.x))
+    std = np.sqrt(d.ln_var + EPS)[..., None]
+    np.testing.assert_allclose(d.ln_out, (d.x - d.ln_mean[..., None]) / std, rtol=1e-9, atol=1e-12)
+    # the real tokens alone, without any padding in the batch, get exactly the same outputs
+    np.testing.assert_allclose(regviz.LayerNorm(D)(d.x[d.real]), d.ln_out[d.real], rtol=1e-12)
+    # a pad token's statistics are its own zeros
+    np.testing.assert_array_equal(d.ln_mean[~d.real], 0)
+    np.testing.assert_array_equal(d.ln_var[~d.real], 0)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_same_sample_two_batches_batch_norm_differs_layer_norm_identical(seed):
+def test_batch_of_one_gives_variance_zero_and_every_output_beta(seed):
     d = data(seed)
-    np.testing.assert_array_equal(d.x[SHARED_ROW_A], d.batch_b[SHARED_ROW_B])
-    np.testing.assert_allclose(d.bn_a, regviz.BatchNorm(C)(d.x)[SHARED_ROW_A])
-    np.testing.assert_allclose(d.bn_b, regviz.BatchNorm(C)(d.batch_b)[SHARED_ROW_B])
-    np.testing.assert_allclose(d.ln_b, regviz.LayerNorm(C)(d.batch_b)[SHARED_ROW_B])
-    assert np.abs(d.bn_a - d.bn_b).max() > 0.01  # visibly different at 2 decimals
-    np.testing.assert_array_equal(d.ln_a, d.ln_b)
+    assert not np.array_equal(d.ones[0], d.ones[1])  # two different inputs ...
+    np.testing.assert_array_equal(d.one_mean, d.ones)  # each feature's batch is the value itself
+    np.testing.assert_array_equal(d.one_var, 0)
+    np.testing.assert_allclose(d.one_out, np.broadcast_to(d.beta, d.one_out.shape), atol=1e-12)  # ... one output
+    # that output is the formula on screen: gamma (x - mu) / sqrt(sigma^2 + eps) + beta
+    np.testing.assert_allclose(d.one_out, d.gamma * (d.ones - d.one_mean) / np.sqrt(d.one_var + EPS) + d.beta)
+    # the core refuses it in training, as PyTorch's BatchNorm1d does (the fact the clip names)
+    with pytest.raises(ValueError, match="more than 1 value per channel"):
+        regviz.BatchNorm(D)(d.ones[:1])
+    # layer norm works on the same sample and its output follows the input
+    ln = regviz.LayerNorm(D)
+    ln.gamma, ln.beta = d.gamma.copy(), d.beta.copy()
+    np.testing.assert_allclose(d.one_ln, ln(d.ones))
+    np.testing.assert_allclose(d.one_ln[:1], ln(d.ones[:1]))  # one sample alone: the same
+    assert np.abs(d.one_ln[0] - d.one_ln[1]).max() > 0.01
+
+
+def test_pytorch_batchnorm1d_refuses_one_value_per_channel_in_training():
+    torch = pytest.importorskip("torch")
+    layer = torch.nn.BatchNorm1d(D)
+    with pytest.raises(ValueError, match="more than 1 value per channel"):
+        layer(torch.zeros(1, D))
+    layer.eval()
+    assert layer(torch.zeros(1, D)).shape == (1, D)
 
 
 def test_same_seed_same_data_different_seed_different_data():
     a, b, c = data(0), data(0), data(1)
-    for field in ("x", "bn_mean", "ln_mean", "ln_single", "bn_b", "batch_b"):
+    for field in ("x", "bn_mean", "ln_var", "one_out", "one_ln"):
         np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
-    assert a.bn_error == b.bn_error
     assert not np.array_equal(a.x, c.x)
-    assert not np.array_equal(a.bn_b, c.bn_b)
-
-
-def test_the_summary_tables_batch_size_one_row_agrees_with_the_core():
-    # the table's batch-size-1 and train/eval rows agree with the core
-    bn = regviz.BatchNorm(C)
-    with pytest.raises(ValueError):
-        bn(np.zeros((1, C)))
-    bn.eval()
-    assert bn(np.zeros((1, C))).shape == (1, C)  # eval works for one sample: running statistics
+    assert not np.array_equal(a.one_ln, c.one_ln)
