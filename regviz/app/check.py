@@ -149,7 +149,7 @@ def grade_many(entries, timeout=60.0, examples=40, shrink=True):
         elif r["event"] == "mistake":
             report.mistakes.append((r["key"], r["message"]))
     if not finished:
-        where = stack_line(stack_text, {e["file"] for e in entries})
+        where = stack_lines(stack_text, {e["file"] for e in entries})
         timed_out = crashed is None or "Timeout" in stack_text
         for id_, report in reports.items():
             claim = running.get(id_)
@@ -175,13 +175,15 @@ def _claim(report, record):
     return report.claims[-1]
 
 
-def stack_line(stack_text, files):
-    """The innermost line of a learner's file in faulthandler's dump: {'file', 'line'}, or None."""
-    for line in stack_text.splitlines():  # faulthandler lists the most recent call first
-        match = re.match(r'\s*File "(.+)", line (\d+)', line)
+def stack_lines(stack_text, files):
+    """The learner's lines in faulthandler's dump of the main thread, outermost call first:
+    [{'file', 'line', 'function'}]."""
+    frames = []
+    for line in stack_text.split("\n\n")[-1].splitlines():  # the main thread is dumped last
+        match = re.match(r'\s*File "(.+)", line (\d+) in (\S+)', line)
         if match and os.path.realpath(match.group(1)) in files:
-            return {"file": match.group(1), "line": int(match.group(2))}
-    return None
+            frames.append({"file": match.group(1), "line": int(match.group(2)), "function": match.group(3)})
+    return frames[::-1]  # faulthandler lists the most recent call first
 
 
 def _source_line(where):
@@ -192,11 +194,11 @@ def _source_line(where):
 
 
 def timeout_message(path, timeout, where, claim):
-    text = f"your code did not finish within {timeout:g} s"
-    if claim is not None:
-        text += f" while the checker tested: {claim.claim}"
+    text = f"your code did not finish within {timeout:g} s" + (" (the claim marked TIME)" if claim else "")
     if where:
-        text += f"\n  it was running {path}, line {where['line']}:  {_source_line(where)}\n  (an infinite loop?)"
+        text += f"; it was running, in {path}:"
+        text += "".join(f"\n  line {w['line']} in {w['function']}:  {_source_line(w)}" for w in where)
+        text += "\n(an endless loop? a loop that waits for a condition the numbers never meet?)"
     return text
 
 
@@ -276,15 +278,19 @@ def render(report, color=lambda text, **_: text):
             lines.append(wrap("(the same input gave different results on a second run: does your code draw random "
                               "numbers the checker cannot seed, or keep state between calls?)", " " * 12))
     if report.problem:
-        lines += ["", color(report.problem, fg="red")]
+        lines += ["", color(report.problem, fg="red")] if report.claims else [color(report.problem, fg="red")]
     if report.mistakes:
         lines += ["", "Classic mistakes this looks like:"]
         lines += [textwrap.fill(message, 100, initial_indent="  - ", subsequent_indent="    ", break_long_words=False,
                                 break_on_hyphens=False) for _, message in report.mistakes]
+    if report.problem and not report.claims:
+        return lines + ["", "nothing graded"]
     held = sum(c.status == "pass" for c in report.claims)
     graded = sum(c.status != "skip" for c in report.claims)
     skipped = len(report.claims) - graded
     verdict = "every claim holds" if report.passed else f"{held} of {graded} claims hold"
+    if report.problem:
+        verdict += "; the others were not run"
     if skipped:
         verdict += f" ({skipped} not graded)" if not report.passed else f" that could be graded ({skipped} skipped)"
     lines += ["", f"{verdict} ({report.seconds:.1f} s)"]

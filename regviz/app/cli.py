@@ -228,4 +228,5 @@ def check(file, exercise, convention, timeout):
     for line in render(report, color=click.style):
         click.echo(line)
     if not report.passed:
-        raise click.ClickException(report.problem.splitlines()[0] if report.problem else "some claims do not hold")
+        raise click.ClickException("the check could not finish (see above)" if report.problem
+                                   else "some claims do not hold")
