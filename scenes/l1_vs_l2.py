@@ -69,7 +69,7 @@ PATH_GRID = 120  # lambdas for the regularization path
 TWIN_GRID = 80  # lambdas for the twin-feature sweep
 CONTOUR_POINTS = 120
 CONTOUR_LEVELS = (0.35, 0.6, 0.8, 1.0)  # static loss ellipses, as fractions of the one through w = 0
-DOTS_LAM = 0.15  # part (d): the lasso on the 8 features at lam = DOTS_LAM * lam_max
+DOTS_LAM = 0.3  # part (d): the lasso on the 8 features at lam = DOTS_LAM * lam_max
 SUBGRADIENT_LR = 0.2  # part (d): both methods step with lr = SUBGRADIENT_LR / L
 SUBGRADIENT_STEPS = 36
 WINDOW_MARGIN = 0.06  # room around the curves of part (b) for the axis labels, as a fraction of the span
