@@ -28,11 +28,11 @@ from tests.conftest import frozen_stretches  # noqa: E402  (the measure the test
 OUT = Path(__file__).with_name("clips.md")
 
 
-def render(name, quality, root, folder):
+def render(name, quality, root, folder, jobs=None):
     """(clip path, wall s, CPU s) of `regviz render NAME -q QUALITY` run in `root` in a new process."""
     env = {**os.environ, "PYTHONPATH": str(root)}
     cmd = [sys.executable, "-m", "regviz", "render", name, "-q", quality, "--out", f"{folder}/out",
-           "--cache", f"{folder}/cache"]
+           "--cache", f"{folder}/cache", *(["--jobs", str(jobs)] if jobs else [])]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
@@ -49,6 +49,7 @@ def main(argv=None):
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"clips to render [default: all of {', '.join(SCENE_NAMES)}]")
     parser.add_argument("-q", "--quality", default="medium", choices=["low", "medium", "high"])
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to render [default: this one]")
+    parser.add_argument("--jobs", "-j", type=int, default=None, help="regviz render's --jobs [default: its own]")
     parser.add_argument("--out", type=Path, default=OUT, help="the Markdown table to write")
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(SCENE_NAMES)
@@ -62,14 +63,15 @@ def main(argv=None):
     rows = []
     for name in args.names or SCENE_NAMES:
         with tempfile.TemporaryDirectory(prefix="regviz-clips-") as folder:
-            clip, wall, cpu = render(name, args.quality, root, folder)
+            clip, wall, cpu = render(name, args.quality, root, folder, args.jobs)
             duration = clip_duration(clip)
             stretches = frozen_stretches(clip)
             frozen = sum(end - start for start, end in stretches)
         rows.append((name, duration, wall, cpu, frozen / duration, len(stretches)))
         print(f"  {name}: {duration:.1f} s clip, rendered in {wall:.1f} s ({cpu:.1f} s CPU), "
               f"frozen {frozen / duration:.0%} in {len(stretches)} stretch(es)", flush=True)
-    lines = [f"Clips of `{revision}` at -q {args.quality} on {os.cpu_count()} cores (cold renders, default --jobs; "
+    jobs = f"--jobs {args.jobs}" if args.jobs else "default --jobs"
+    lines = [f"Clips of `{revision}` at -q {args.quality} on {os.cpu_count()} cores (cold renders, {jobs}; "
              f"load average before: {load})", "",
              "| clip | duration s | render wall s | render CPU s | frozen share (stills >= 2 s) |", "|---|---|---|---|---|",
              *(f"| {name} | {duration:.1f} | {wall:.1f} | {cpu:.1f} | {share:.0%} ({count}) |"
