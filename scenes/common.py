@@ -7,7 +7,7 @@ clip's .srt file.
 """
 import textwrap
 
-from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, ManimColor, Scene, Text, VGroup, VMobject, config
+from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ManimColor, Scene, Text, VGroup, VMobject, config
 
 from scenes import layout, redraw
 
@@ -57,6 +57,20 @@ def cue(text):
         raise ValueError(f"caption {text!r} needs {len(lines)} lines of {CAPTION_LINE} characters; at most "
                          f"{CAPTION_LINES}: say less, or split it into two cues")
     return "\n".join(lines)
+
+
+def split_cue(text):
+    """`text` as one cue, or two where it must be split: at the comma, semicolon or sentence end nearest the
+    middle whose halves each fit a cue (at a word boundary if none does)."""
+    if len(textwrap.wrap(text, CAPTION_LINE)) <= CAPTION_LINES:
+        return [text]
+    cuts = [i + 1 for i, c in enumerate(text) if c in ",;:.?" and text[i + 1 : i + 2] == " "]
+    cuts += [i for i, c in enumerate(text) if c == " "]  # word boundaries, the fallback
+    for cut in sorted(cuts, key=lambda i: (text[i - 1] not in ",;:.?", abs(i - len(text) / 2))):
+        halves = [text[:cut].strip(), text[cut:].strip()]
+        if all(len(textwrap.wrap(half, CAPTION_LINE)) <= CAPTION_LINES for half in halves):
+            return halves
+    raise ValueError(f"{text!r} does not fit two cues of two lines of {CAPTION_LINE} characters")
 
 
 def lean(mobject):
@@ -138,17 +152,21 @@ class RegvizScene(Scene):
             if asked.width > config.frame_width - 2 * EDGE:  # a long question shrinks to fit the frame
                 asked.scale_to_fit_width(config.frame_width - 2 * EDGE)
             group.add(asked.next_to(title, DOWN, buff=0.35))
-        hold = reading_time(question or text, minimum=1.5)
-        # the question as one or two cues (a cue holds two lines of 42 characters)
-        lines = textwrap.wrap(question or text, CAPTION_LINE)
-        chunks = [" ".join(lines[i : i + CAPTION_LINES]) for i in range(0, len(lines), CAPTION_LINES)]
+        # the question as one or two cues, split where a reader pauses; each stays for its reading time
+        chunks = split_cue(question or text)
         offset = 0.0
         for chunk in chunks:
-            share = (1 + hold) * len(chunk) / sum(map(len, chunks))
-            self.add_subcaption(cue(chunk), duration=share, offset=offset)
-            offset += share
-        self.play(FadeIn(group, shift=0.2 * UP))
-        self.wait(hold)
+            self.add_subcaption(cue(chunk), duration=reading_time(chunk), offset=offset)
+            offset += reading_time(chunk)
+        # the question's lines appear one after another while the caption reads them: no still title card
+        self.play(FadeIn(title, shift=0.2 * UP), run_time=0.8)
+        if question:
+            reveal = max(0.8, offset - 0.8 - 1.5)
+            self.play(LaggedStart(*(FadeIn(line, shift=0.1 * UP) for line in asked), lag_ratio=0.6),
+                      run_time=reveal)
+            self.wait(max(0.1, offset - 0.8 - reveal))
+        else:
+            self.wait(max(0.1, offset - 0.8))
         self.play(FadeOut(group[1:]), title.animate.scale(0.75).to_edge(UP, buff=EDGE))
         self.title = title
         return title
