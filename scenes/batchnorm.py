@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, ORIGIN, RIGHT, UP, Create, GrowFromCenter, GrowFromEdge, DashedLine, Dot, FadeIn, FadeOut, Line, MathTex, Rectangle,
-    SurroundingRectangle, ValueTracker, VGroup, VMobject, Write, linear, smooth,
+    DOWN, LEFT, ORIGIN, RIGHT, UP, Create, DashedLine, Dot, FadeIn, FadeOut, GrowFromCenter, GrowFromEdge, Line,
+    MathTex, Rectangle, SurroundingRectangle, ValueTracker, VGroup, VMobject, linear, smooth,
 )
 
 import regviz
 from scenes.common import (
-    BATCH, BODY_SIZE, DROPPED, KEPT, L2, MUTED, NUMBER_SIZE, PANEL, SMALL_SIZE, TEXT,
+    BATCH, BODY_SIZE, DROPPED, KEPT, L2, MUTED, NUMBER_SIZE, SMALL_SIZE, TEXT,
     RegvizScene, counting, fmt, label, mono, number_grid, redrawn,
 )
 
@@ -29,6 +29,7 @@ LATER_BATCH = 16  # size of the batches after the first (small batches make nois
 SHARED_ROW_A, SHARED_ROW_B = 0, 2  # where the shared sample sits in batch A and batch B
 MOMENTUM = 0.1  # PyTorch's default: the weight of the NEW batch
 ONE_BY_ONE = 4  # training steps animated one at a time before the sweep
+CELL_W = 1.6  # the batch grid's column pitch
 
 
 @dataclass
@@ -205,7 +206,7 @@ class BatchNormScene(RegvizScene):
 
     # --- the batch and one feature's statistics, counted on screen ---
     def show_batch(self):
-        grid = number_grid(self.d.x, cell_width=1.6).move_to([-2.6, 1.0, 0])
+        grid = number_grid(self.d.x, cell_width=CELL_W).move_to([-2.6, 1.0, 0])
         headers = VGroup(*[
             label(f"feature {j + 1}", size=SMALL_SIZE - 2, color=MUTED).next_to(grid[0][j], UP, buff=0.4)
             for j in range(C)
@@ -230,7 +231,7 @@ class BatchNormScene(RegvizScene):
     def column_statistics(self):
         d = self.d
         self.stage = ValueTracker(0.0)
-        box = SurroundingRectangle(VGroup(*[row[COL] for row in self.grid]), color=BATCH, buff=0.15)
+        box = self.column_box(COL)
         everything = np.concatenate([d.x[:, COL], d.xhat[:, COL], d.y[:, COL]])
         low, high = np.floor(everything.min()) - 0.5, np.ceil(everything.max()) + 0.5
         self.ruler = Ruler(low, high, 1.0, -4.9, 6.2, -2.3)
@@ -281,11 +282,16 @@ class BatchNormScene(RegvizScene):
         self.stats = VGroup(mu_name, var_name, mu_value, var_value, mu_tag, var_tag)
         self.column_marks = VGroup(dots, marker, band)
 
+    def column_box(self, j):
+        """An outline around column j as wide as its cells: the values counted inside it change width."""
+        cells = VGroup(*[row[j] for row in self.grid])
+        return Rectangle(width=CELL_W - 0.2, height=cells.height + 0.3, color=BATCH, stroke_width=4).move_to(cells)
+
     def normalise_column(self):
         formula = MathTex(r"\hat{x} = \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}", font_size=BODY_SIZE + 8,
                           color=TEXT).move_to([1.0, 0.2, 0], aligned_edge=LEFT)
         self.narrate("Subtract μ, divide by σ: the column now has mean 0 and variance 1.")
-        self.play(Write(formula), run_time=1.0)
+        self.play(FadeIn(formula, shift=0.2 * UP), run_time=1.0)
         self.play(self.stage.animate.set_value(1.0), run_time=3.0, rate_func=smooth)
         self.formula = formula
 
@@ -313,9 +319,7 @@ class BatchNormScene(RegvizScene):
                     cell.get_center(),
                 )
                 self.grid[i].submobjects[j] = counters[i, j]
-        boxes = VGroup(*[
-            SurroundingRectangle(VGroup(*[row[j] for row in self.grid]), color=BATCH, buff=0.15) for j in others
-        ])
+        boxes = VGroup(*[self.column_box(j) for j in others])
         self.narrate("Every feature has its own μ, σ², γ and β: each column is normalised alone.")
         self.play(Create(boxes), run_time=1.0)
         self.play(share.animate.set_value(1.0), run_time=2.5, rate_func=smooth)
@@ -329,7 +333,7 @@ class BatchNormScene(RegvizScene):
         means, running = d.batch_means[:, COL], d.running_mean[:, COL]
         low, high, step = _range(np.concatenate([means, running]))
         self.chart = Chart(low, high, step, -5.0, 6.2, -1.0, 1.05)
-        self.bars_base, self.bars_top = -3.05, -1.8  # weight 0 .. MOMENTUM
+        self.bars_base, self.bars_top = -3.05, -1.95  # weight 0 .. MOMENTUM
         self.t = ValueTracker(0.0)
 
         code = "running_mean = 0.9 * running_mean + 0.1 * batch_mean"
@@ -339,7 +343,8 @@ class BatchNormScene(RegvizScene):
         self.rule_parts = (glyphs(rule, code, "0.9"), glyphs(rule, code, "0.1"))
         legend = VGroup(
             Dot(radius=0.08, color=L2), label("batch mean", size=SMALL_SIZE, color=MUTED),
-            Line(ORIGIN, 0.45 * RIGHT, color=BATCH, stroke_width=4), label("running_mean", size=SMALL_SIZE, color=MUTED),
+            Line(ORIGIN, 0.45 * RIGHT, color=BATCH, stroke_width=4),
+            label("running_mean", size=SMALL_SIZE, color=MUTED),
         ).arrange(RIGHT, buff=0.2).move_to([0, 1.5, 0]).align_to(self.chart.mobject, LEFT)
         legend[2].shift(0.25 * RIGHT)
         legend[3].shift(0.25 * RIGHT)
@@ -371,7 +376,7 @@ class BatchNormScene(RegvizScene):
         )
         self.narrate("Training also keeps a running mean for eval(); it starts at 0.")
         self.play(FadeIn(rule, shift=0.2 * DOWN), run_time=1.0)
-        self.play(Create(self.chart.mobject), FadeIn(legend), run_time=1.3)
+        self.play(FadeIn(self.chart.mobject), FadeIn(legend), run_time=1.3)
         self.add(picture, readout, step_value, start_value)
         self.play(FadeIn(bar_axis), FadeIn(bars_name), FadeIn(readout_name), FadeIn(step_name), FadeIn(start_name),
                   lag_ratio=0.2, run_time=1.3)
@@ -475,9 +480,11 @@ class BatchNormScene(RegvizScene):
         self.play(FadeIn(line[-1]), run_time=0.6)
 
         rows = []
-        for parts, y, tag, color in ((m, 0.3, f"÷ m = {m}: σ² = {fmt(total / m)}, normalises the batch (biased)", TEXT),
-                                     (m - 1, -1.0, f"÷ (m − 1) = {m - 1}: {fmt(total / (m - 1))}, "
-                                                   "goes into running_var (unbiased)", DROPPED)):
+        cuts_at = (
+            (m, 0.3, f"÷ m = {m}: σ² = {fmt(total / m)}, normalises the batch (biased)", TEXT),
+            (m - 1, -1.0, f"÷ (m − 1) = {m - 1}: {fmt(total / (m - 1))}, goes into running_var (unbiased)", DROPPED),
+        )
+        for parts, y, tag, color in cuts_at:
             copy_ = whole.copy()
             piece = total * unit / parts
             cuts = VGroup(*[Line([left + k * piece, y - 0.3, 0], [left + k * piece, y + 0.3, 0], color=TEXT,
@@ -497,7 +504,7 @@ class BatchNormScene(RegvizScene):
             f" = {fmt(d.running_var[1, COL], 3)}", size=NUMBER_SIZE, color=TEXT,
         ).move_to([0, -2.85, 0])
         self.narrate("So step 1 gives running_var = 0.9 · 1 + 0.1 · the unbiased variance.")
-        self.play(Write(step), run_time=2.0)
+        self.play(FadeIn(step, shift=0.3 * UP), run_time=2.0)
 
     # --- eval mode: the same sample in two batches ---
     def eval_mode(self):
@@ -514,7 +521,7 @@ class BatchNormScene(RegvizScene):
         out_y = {"train": -0.55, "eval": -2.35}
 
         def outputs(key, mode, values, color):
-            """The boxed sample's values moved down to the output row, then counted to the layer's output."""
+            """The boxed sample's values in the output row, counting to the layer's output as share goes 0 -> 1."""
             share = ValueTracker(0.0)
             start = d.x[SHARED_ROW_A]
             cells = VGroup(*[
@@ -523,10 +530,6 @@ class BatchNormScene(RegvizScene):
                 for j in range(C)
             ])
             return share, cells
-
-        def moving(key, row_index, mode):
-            grid = grids[0 if key == "A" else 1]
-            return VGroup(*[cell.copy() for cell in grid[row_index]]), out_y[mode]
 
         captions = (
             ("train", "One sample in two batches: train() uses each batch's own μ and σ²: two outputs.",
@@ -539,18 +542,13 @@ class BatchNormScene(RegvizScene):
             if n == 0:
                 self.play(FadeIn(grids), FadeIn(names), run_time=1.0)
                 self.play(Create(boxes), run_time=0.8)
-            travellers = []
-            for key, row in (("A", SHARED_ROW_A), ("B", SHARED_ROW_B)):
-                copies, y = moving(key, row, mode)
-                travellers.append(copies)
             title = label(tag, size=SMALL_SIZE, color=MUTED).move_to([0, out_y[mode] + 0.6, 0])
             sign = label(relation, size=BODY_SIZE + 8, color=color).move_to([0, out_y[mode], 0])
-            self.play(*[c.animate.move_to(c.get_center() * np.array([1, 0, 0]) + out_y[mode] * UP).set_color(color)
-                        for copies in travellers for c in copies], FadeIn(title), run_time=1.2)
             share_a, cells_a = outputs("A", mode, out_a, color)
             share_b, cells_b = outputs("B", mode, out_b, color)
-            self.remove(*[c for copies in travellers for c in copies])
-            self.add(cells_a, cells_b)
+            # the boxed sample's values come down into the output row, then count to what the layer returns
+            self.play(FadeIn(cells_a, shift=0.6 * DOWN), FadeIn(cells_b, shift=0.6 * DOWN), FadeIn(title),
+                      run_time=1.2)
             self.play(share_a.animate.set_value(1.0), share_b.animate.set_value(1.0), run_time=1.8)
             self.play(FadeIn(sign, scale=1.5), run_time=0.6)
             for cell in (*cells_a, *cells_b):
