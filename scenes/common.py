@@ -7,7 +7,10 @@ clip's .srt file.
 """
 import textwrap
 
-from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ManimColor, Scene, Text, VGroup, VMobject, config
+from manim import (
+    DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ManimColor, Rectangle, Scene, Text, Transform, VGroup,
+    VMobject, config,
+)
 
 from scenes import layout, redraw
 
@@ -34,6 +37,7 @@ BODY_SIZE = 28
 SMALL_SIZE = 22
 NUMBER_SIZE = 24
 CODE_SIZE = 20
+LISTING_SIZE = 16  # a reference function's whole listing on a panel beside the picture
 FORMULA_SIZE = 34  # MathTex formulas (penalties, constraints)
 SYMBOL_SIZE = 28  # MathTex symbols that label axes and shapes (w_1, \lambda)
 EDGE = 0.4  # margin to the frame edge
@@ -203,6 +207,52 @@ class RegvizScene(Scene):
 
 
 # --- builders two or more clips share ---
+class CodePanel(VGroup):
+    """Lines of code on a panel, as a candidate writes them: line i at y = top - i * step, indented by its
+    leading spaces in whole characters of the mono face, the panel's left edge at `left`. highlight(i)
+    returns the animation that brings a box onto line i (the line that is running)."""
+
+    def __init__(self, lines, left, top, step=0.3, size=LISTING_SIZE, color=TEXT):
+        super().__init__()
+        self.top, self.step = top, step
+        self.code = code_lines(lines, left + 0.2, top, step, size, color)
+        self.panel = Rectangle(width=self.code.width + 0.4, height=len(lines) * step + 0.3, stroke_width=0)
+        self.panel.set_fill(PANEL, 1).move_to([left, top - (len(lines) - 1) * step / 2, 0], aligned_edge=LEFT)
+        self.add(self.panel, self.code)
+        self.cursor = None
+
+    def line_box(self, index, color):
+        box = Rectangle(width=self.panel.width - 0.2, height=self.step + 0.04, stroke_width=2, stroke_color=color)
+        return box.set_fill(color, 0.12).move_to([self.panel.get_center()[0], self.top - index * self.step, 0])
+
+    def highlight(self, index, color=MUTED):
+        """The animation that moves the highlight to line `index` (fades it in if it is not on screen)."""
+        box = self.line_box(index, color)
+        if self.cursor is None:
+            self.cursor = box
+            return FadeIn(box)
+        return Transform(self.cursor, box)
+
+    def unhighlight(self):
+        """The animation that fades the highlight out; the next highlight fades a new one in."""
+        cursor, self.cursor = self.cursor, None
+        return FadeOut(cursor)
+
+
+def code_lines(lines, left, top, step=0.3, size=LISTING_SIZE, color=TEXT):
+    """Lines of code in the mono face, line i at y = top - i * step, indented by its leading spaces (a mono
+    face: whole characters); blank lines take their row and draw nothing."""
+    char_width = mono("0" * 40, size=size).width / 40
+    code = VGroup()
+    for i, line in enumerate(lines):
+        if line.strip():
+            text = mono(line.strip(), size=size, color=color)
+            indent = len(line) - len(line.lstrip())
+            # aligned on the line's centre height, so a highlight box sits evenly around it
+            code.add(text.move_to([left + indent * char_width, top - i * step, 0], aligned_edge=LEFT))
+    return code
+
+
 def number_grid(values, cell_width=1.7, cell_height=0.6, size=NUMBER_SIZE, color=TEXT):
     """A grid of numbers; grid[i][j] is the Text for values[i, j]."""
     rows = VGroup()

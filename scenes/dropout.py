@@ -1,9 +1,13 @@
 """Dropout in training (random masks, survivors scaled by 1/(1-p)) versus inference (identity).
 
-Storyboard: one layer of eight activations x; three training steps, each with a fresh mask drawn by
-regviz.Dropout (dropped units go grey, survivors are scaled to x/(1-p)), so every step trains a
-different sub-network; the running mean over 1, 10, 100, 1000 forwards closes in on x; then eval():
-every unit on, no scaling, y = x. Every number comes from `data(seed)`.
+Storyboard: one layer of eight activations x, a bar each, beside regviz's reference dropout_forward
+(read from its source). Training draws a mask (`mask = rng.random(x.shape) > p`): dropped units fall
+to 0 and survivors grow by 1/(1-p), x2 at p = 0.5, the factor on screen. The mean of the first n
+forwards, n counting up to 1000, brings each bar back to x (E[y] = x). At p = 0.2 (p is the chance to
+DROP) about one unit in five goes and survivors grow x1.25. Then the implicit ensemble: three thinned
+copies of a small network, sharing its weights, each with its own mask; their mean output over more
+and more masks reaches what eval() computes in one pass with the full network, no mask and no scaling.
+Every number comes from `data(seed)`.
 """
 from dataclasses import dataclass
 
@@ -12,279 +16,436 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UP,
+    AnimationGroup,
+    ChangeDecimalToValue,
     Circle,
     Create,
+    DecimalNumber,
     FadeIn,
     FadeOut,
+    Group,
+    GrowFromEdge,
+    Indicate,
+    Integer,
     LaggedStart,
+    ShowPassingFlash,
     Line,
     MathTex,
     Rectangle,
-    ReplacementTransform,
     Transform,
+    ValueTracker,
     VGroup,
+    linear,
 )
 
 import regviz
-
 from scenes.common import (
     BODY_SIZE,
     DROPPED,
+    EDGE,
     FAINT,
     KEPT,
     MUTED,
-    NUMBER_SIZE,
     SMALL_SIZE,
     TEXT,
+    CodePanel,
     RegvizScene,
-    fmt,
     label,
     lean,
 )
+from scenes.listing import listing
 
 
 P = 0.5  # probability of DROPPING a unit (PyTorch's convention)
+P_LOW = 0.2  # a second p, so p cannot be taken for the keep probability
 UNITS = 8
-STEPS = 3
-AVERAGE_COUNTS = (1, 10, 100, 1000)
+FORWARDS = 1000  # training forwards averaged, one mask each
+INPUTS, HIDDEN = 3, 5  # the small network of the ensemble: inputs -> hidden (dropout) -> one output
+NETS = 3  # thinned networks drawn side by side
+MASKS = 10000  # thinned networks averaged
+
+# The code panel: regviz's reference dropout_forward, read from its source, comments left to the captions.
+FORWARD = listing("regviz.dropout.dropout_forward")
+LISTING = FORWARD.code
+LINE_MASK = FORWARD.find("mask = rng.random(x.shape) > p", exact=True)
+LINE_FORWARD = FORWARD.find("return x * mask / (1 - p), mask", exact=True)
 
 
 @dataclass(frozen=True)
 class DropoutData:
     p: float
     x: np.ndarray  # (UNITS,) the layer's activations, rounded to 2 decimals
-    masks: np.ndarray  # (STEPS, UNITS) bool keep-masks of the first training forwards
-    outputs: np.ndarray  # (STEPS, UNITS) forward(x) at those steps: x * mask / (1 - p)
-    counts: tuple  # numbers of forwards averaged
-    means: np.ndarray  # (len(counts), UNITS) mean of the first n training outputs
-    errors: np.ndarray  # (len(counts),) max_i |mean_i - x_i|
-    eval_output: np.ndarray  # (UNITS,) forward(x) after .eval()
+    mask: np.ndarray  # (UNITS,) bool keep-mask of the first training forward
+    output: np.ndarray  # (UNITS,) that forward(x): x * mask / (1 - p)
+    means: np.ndarray  # (FORWARDS, UNITS) row n - 1: the mean of the first n training outputs
+    p_low: float
+    low_mask: np.ndarray  # (UNITS,) the keep-mask of a forward at p_low
+    low_output: np.ndarray  # (UNITS,) that forward(x)
+    v: np.ndarray  # (INPUTS,) the small network's input
+    w1: np.ndarray  # (HIDDEN, INPUTS) its first weights, shared by every thinned network
+    w2: np.ndarray  # (HIDDEN,) its output weights, shared too
+    net_masks: np.ndarray  # (NETS, HIDDEN) bool: the masks of the first NETS training forwards
+    net_outputs: np.ndarray  # (NETS,) w2 . dropout(w1 v) under those masks
+    ensemble_means: np.ndarray  # (MASKS,) entry n - 1: the mean output of the first n thinned networks
+    eval_output: float  # w2 . dropout(w1 v) after .eval(): the full network
 
 
 def data(seed=0):
     """Everything the scene shows, computed by the regviz core from `seed`."""
-    x_stream = np.random.SeedSequence(seed).spawn(1)[0]  # a child stream, independent of the masks'
+    x_stream, low_stream, net_stream, mask_stream = np.random.SeedSequence(seed).spawn(4)  # independent streams
     x = np.round(np.random.default_rng(x_stream).uniform(0.2, 1.5, UNITS), 2)
     layer = regviz.Dropout(P, rng=seed)
-    runs, masks = [], []
-    for _ in range(max(AVERAGE_COUNTS)):  # the same layer, called again and again: a new mask each time
-        runs.append(layer.forward(x))
-        masks.append(layer.mask.copy())
-    runs = np.array(runs)
-    running_mean = np.cumsum(runs, axis=0) / np.arange(1, len(runs) + 1)[:, None]
-    means = np.array([running_mean[n - 1] for n in AVERAGE_COUNTS])
-    layer.eval()
+    runs = [layer.forward(x)]
+    mask = layer.mask.copy()
+    runs += [layer.forward(x) for _ in range(FORWARDS - 1)]  # the same layer again and again: a new mask each time
+    low = regviz.Dropout(P_LOW, rng=np.random.default_rng(low_stream))
+    low_output = low.forward(x)
+
+    rng = np.random.default_rng(net_stream)
+    v = np.round(rng.uniform(0.5, 1.5, INPUTS), 2)
+    w1 = np.round(rng.uniform(0.1, 1.0, (HIDDEN, INPUTS)), 2)  # positive: every hidden unit is active
+    w2 = np.round(rng.normal(0.0, 1.0, HIDDEN), 2)
+    hidden = w1 @ v  # (HIDDEN,)
+    net = regviz.Dropout(P, rng=np.random.default_rng(mask_stream))
+    outputs, net_masks = [], []
+    for _ in range(NETS):  # one thinned network per forward: the ones drawn
+        outputs.append(w2 @ net.forward(hidden))
+        net_masks.append(net.mask.copy())
+    outputs += [w2 @ net.forward(hidden) for _ in range(MASKS - NETS)]
+    net.eval()
     return DropoutData(
         p=layer.p,
         x=x,
-        masks=np.array(masks[:STEPS]),
-        outputs=runs[:STEPS],
-        counts=AVERAGE_COUNTS,
-        means=means,
-        errors=np.abs(means - x).max(axis=1),
-        eval_output=layer.forward(x),
+        mask=mask,
+        output=runs[0],
+        means=np.cumsum(runs, axis=0) / np.arange(1, FORWARDS + 1)[:, None],
+        p_low=low.p,
+        low_mask=low.mask,
+        low_output=low_output,
+        v=v,
+        w1=w1,
+        w2=w2,
+        net_masks=np.array(net_masks),
+        net_outputs=np.array(outputs[:NETS]),
+        ensemble_means=np.cumsum(outputs) / np.arange(1, MASKS + 1),
+        eval_output=float(w2 @ net.forward(hidden)),
     )
 
 
-FORMULA_SIZE = BODY_SIZE + 12  # MathTex beside the body text
+FORMULA_SIZE = BODY_SIZE + 6  # MathTex beside the body text
+NUMBER_FONT = FORMULA_SIZE  # DecimalNumber: the TeX face, as the formulas
 
-# --- layout (frame 14.2 x 8; captions live below y = -2.9) ---
-RULE_Y = 2.65  # the formula line under the title
-INPUT_Y = 1.55  # the reference row of x
-ROW_Y = 0.55  # the dropout layer's units
-NEXT_Y = -1.75  # the next layer
-ROW_LEFT = -5.25  # centre of the first unit
-SPACING = 1.08
-RADIUS = 0.44
-PANEL_X = 4.95  # centre of the right-hand column (p, the masks drawn)
+# --- layout (frame 14.2 x 8; subtitles cover the strip below y = -2.9) ---
+PANEL_LEFT = -7.1 + EDGE
+LINE_TOP = 2.7
+LINE_STEP = 0.3
+RIGHT_LEFT = 0.45  # left edge of the right-hand column: the rule, p, the factor
+COLUMN_STEP = 0.6  # between the lines of that column
+BASELINE = -2.1  # the bars stand on it
+BAR_SCALE = 0.8  # height per unit of activation
+BAR_W = 0.62
+PITCH = 1.5
+FIRST_BAR = -(UNITS - 1) * PITCH / 2
+NUMBER_Y = BASELINE - 0.38
+# the ensemble: small networks side by side, inputs at the top, one output at the bottom
+NET_X = (-5.25, -1.75, 1.75)
+EVAL_NET_X = 5.25
+NET_LABEL_Y, INPUT_Y, HIDDEN_Y, OUT_Y = 2.75, 2.15, 0.5, -0.95
+NODE_R = 0.2
+HIDDEN_STEP = 0.62
+MEAN_Y = -2.35
+
+
+def typeset_digits():
+    """Typeset every character a DecimalNumber here shows, once, in the process that runs construct(): a count
+    then typesets nothing while it plays (the split render's children would compile the same TeX files at once)."""
+    DecimalNumber(-1234567890.5, num_decimal_places=1, group_with_commas=True)
 
 
 class DropoutScene(RegvizScene):
     def construct(self):
         self.d = data(self.seed)
-        self._numbers = {}
+        typeset_digits()
         self.headline()
         self.show_layer()
-        self.state_the_rule()
-        self.train_steps()
+        self.draw_mask()
+        self.scale_survivors()
         self.average_masks()
+        self.other_p()
+        self.ensemble()
         self.inference()
-        self.wait(0.5)
 
-    # --- builders ---
-    def unit_center(self, i, y=ROW_Y):
-        return np.array([ROW_LEFT + i * SPACING, y, 0.0])
+    # --- builders: the bars ---
+    def bar_x(self, i):
+        return FIRST_BAR + i * PITCH
 
-    def number(self, value, color=TEXT):
-        """A 2-decimal number as Text; repeated numbers are copied, not typeset again (cheaper)."""
-        key = fmt(value)
-        if key not in self._numbers:
-            self._numbers[key] = label(key, size=NUMBER_SIZE)
-        return self._numbers[key].copy().set_color(color)
+    def bar(self, i, value, color=TEXT):
+        """Unit i's bar, `value` tall (a sliver at 0, so it can grow again)."""
+        height = max(value * BAR_SCALE, 1e-3)
+        bar = Rectangle(width=BAR_W, height=height, stroke_width=0).set_fill(color, 0.85)
+        return bar.move_to([self.bar_x(i), BASELINE, 0], aligned_edge=DOWN)
 
-    def unit_values(self, values, mask=None, y=ROW_Y, color=TEXT):
-        """One number per unit; units dropped by `mask` are greyed out."""
-        keep = np.ones(len(values), bool) if mask is None else mask
+    def resize(self, values, colors):
+        """Animations: every bar to its new value (and colour), every number counting to it."""
+        anims = []
+        for i, (value, color) in enumerate(zip(values, colors)):
+            anims.append(Transform(self.bars[i], self.bar(i, value, color)))
+            self.numbers[i].set_color(color)
+            anims.append(ChangeDecimalToValue(self.numbers[i], value))
+        return anims
+
+    def row_name(self, text):
+        return label(text, size=SMALL_SIZE, color=MUTED).move_to([PANEL_LEFT, NUMBER_Y, 0], aligned_edge=LEFT)
+
+    def crosses(self, mask):
+        """A red cross over each dropped unit's outline."""
         return VGroup(*(
-            self.number(v, color if k else FAINT).move_to(self.unit_center(i, y))
-            for i, (v, k) in enumerate(zip(values, keep))
+            label("\u2717", size=BODY_SIZE, color=DROPPED).next_to(self.ghosts[i], UP, buff=0.12)
+            for i in range(UNITS) if not mask[i]
         ))
 
-    def row_name(self, text, mobject, color=MUTED):
-        return label(text, size=SMALL_SIZE, color=color).next_to(mobject, LEFT, buff=0.25)
-
-    def mask_dots(self, mask, y):
-        dots = VGroup(*(
-            Circle(radius=0.09, stroke_width=0).set_fill(KEPT if kept else FAINT, 1) for kept in mask
-        )).arrange(RIGHT, buff=0.12)
-        return dots.move_to([PANEL_X + 0.45, y, 0])
-
-    def swap_values(self, new_values):
-        """Cross-fade the numbers inside the units to `new_values`."""
-        old, self.values = self.values, new_values
-        return [FadeOut(old), FadeIn(new_values)]
-
-    def style_units(self, mask):
-        """Kept units (and their edges) in the KEPT colour, dropped ones greyed out."""
-        return [
-            *(c.animate.set_stroke(KEPT if k else FAINT).set_fill(KEPT if k else FAINT, 0.15 if k else 0.3)
-              for c, k in zip(self.circles, mask)),
-            *(e.animate.set_stroke(MUTED if k else FAINT, opacity=1 if k else 0.4)
-              for e, k in zip(self.edges, mask)),
-        ]
-
-    # --- storyboard steps ---
+    # --- storyboard steps: one layer ---
     def show_layer(self):
-        self.circles = VGroup(*(
-            Circle(radius=RADIUS, color=MUTED, stroke_width=3).move_to(self.unit_center(i)) for i in range(UNITS)
+        d = self.d
+        self.hold_caption()
+        self.say("One layer's activations x: eight units, a bar each.", wait=0)
+        self.bars = VGroup(*(self.bar(i, v) for i, v in enumerate(d.x)))
+        self.ghosts = VGroup(*(
+            Rectangle(width=BAR_W + 0.1, height=v * BAR_SCALE, stroke_width=2, stroke_color=MUTED)
+            .move_to([self.bar_x(i), BASELINE, 0], aligned_edge=DOWN)
+            for i, v in enumerate(d.x)
         ))
-        self.values = self.unit_values(self.d.x)
-        self.next_layer = VGroup(*(
-            Circle(radius=0.3, color=MUTED, stroke_width=3).move_to(self.unit_center(2 + 1.5 * j, NEXT_Y))
-            for j in range(3)
-        ))
-        self.edges = VGroup(*(
-            VGroup(*(
-                Line(self.unit_center(i) + RADIUS * DOWN, target.get_top(), stroke_width=1.5, color=MUTED)
-                for target in self.next_layer
-            ))
+        self.numbers = VGroup(*(
+            DecimalNumber(0, num_decimal_places=2, font_size=NUMBER_FONT, color=TEXT).move_to([self.bar_x(i), NUMBER_Y, 0])
             for i in range(UNITS)
         ))
-        self.name = self.row_name("x", self.circles)
+        self.baseline = Line([FIRST_BAR - 0.6, BASELINE, 0], [-FIRST_BAR + 0.6, BASELINE, 0], stroke_width=2, color=MUTED)
+        self.name = self.row_name("x")
+        self.add(self.numbers)
         self.play(
-            LaggedStart(*(FadeIn(VGroup(c, v)) for c, v in zip(self.circles, self.values)), lag_ratio=0.1),
+            Create(self.baseline),
+            LaggedStart(*(GrowFromEdge(b, DOWN) for b in self.bars), lag_ratio=0.1),
+            *(ChangeDecimalToValue(n, v) for n, v in zip(self.numbers, d.x)),
             FadeIn(self.name),
+            run_time=2.4,
         )
-        self.play(Create(self.edges), FadeIn(self.next_layer), run_time=0.8)
 
-    def state_the_rule(self):
-        self.rule = lean(MathTex(
-            r"y_i = \frac{x_i\, m_i}{1-p},\quad m_i \sim \mathrm{Bernoulli}(1-p)", font_size=FORMULA_SIZE, color=TEXT,
-        ))
-        self.rule.move_to([ROW_LEFT + 3.5 * SPACING, RULE_Y, 0])
-        self.p_value = lean(MathTex(f"p = {self.d.p:g}", font_size=FORMULA_SIZE, color=DROPPED))
-        self.p_value.move_to([PANEL_X, RULE_Y, 0])
-        self.trap = label("p = chance to DROP\n(as in PyTorch)", size=SMALL_SIZE, color=DROPPED)
-        self.trap.next_to(self.p_value, DOWN, buff=0.2)
-        self.play(FadeIn(self.rule), FadeIn(self.p_value))
-        self.play(FadeIn(self.trap, shift=0.1 * DOWN), run_time=0.6)
-        self.say("Trap: p is the chance to DROP a unit, as in PyTorch.")
+    def right_column(self, mobject, line):
+        """`mobject` on line `line` of the right-hand column, left-aligned."""
+        return mobject.move_to([RIGHT_LEFT, LINE_TOP - 0.1 - line * COLUMN_STEP, 0], aligned_edge=LEFT)
 
-    def train_steps(self):
-        # x moves up to a muted reference row; the units now show the output y
-        self.inputs = self.unit_values(self.d.x, y=INPUT_Y, color=MUTED)
-        self.history_title = label("masks drawn", size=SMALL_SIZE, color=MUTED).move_to([PANEL_X, INPUT_Y, 0])
+    def draw_mask(self):
+        d = self.d
+        self.hold_caption()
+        self.say(f"Training: each unit is dropped with probability p = {d.p:g}.", wait=0)
+        self.listing = CodePanel(LISTING, PANEL_LEFT, LINE_TOP, LINE_STEP)
+        self.rule = self.right_column(lean(MathTex(r"y = x \odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=TEXT)), 0)
+        self.p_value = self.right_column(lean(MathTex(f"p = {d.p:g}", font_size=FORMULA_SIZE, color=DROPPED)), 1)
+        self.trap = label("= chance to DROP (PyTorch)", size=SMALL_SIZE, color=DROPPED)
+        self.trap.next_to(self.p_value, RIGHT, buff=0.35)
+        self.play(FadeIn(self.listing.panel), FadeIn(self.listing.code, lag_ratio=0.05), FadeIn(self.rule), run_time=1.2)
+        self.marks = self.crosses(d.mask)
         self.play(
-            FadeOut(self.trap),
-            ReplacementTransform(self.values.copy(), self.inputs),
-            self.name.animate.next_to(self.inputs, LEFT, buff=0.25),
-            FadeIn(self.history_title),
+            self.listing.highlight(LINE_MASK),
+            FadeIn(self.p_value), FadeIn(self.trap),
+            FadeIn(self.ghosts),
+            LaggedStart(*(b.animate.set_fill(KEPT if k else FAINT, 0.85) for b, k in zip(self.bars, d.mask)), lag_ratio=0.1),
+            LaggedStart(*(FadeIn(m, scale=1.4) for m in self.marks), lag_ratio=0.3),
+            run_time=1.8,
         )
-        self.out_name = self.row_name("y", self.circles, TEXT)
-        self.history = VGroup()
-        self.say("Training: dropped units output 0, survivors are scaled by 1/(1-p).", wait=0.1)
-        self.play(FadeIn(self.out_name), run_time=0.4)
-        self.apply_mask(0)
-        self.wait(2.2)
-        self.say("Each step draws a new mask: a different sub-network, an implicit ensemble.", wait=0.1)
-        self.apply_mask(1)
-        self.wait(0.6)
-        self.apply_mask(2)
-        self.wait(2.0)
 
-    def apply_mask(self, step):
-        mask = self.d.masks[step]
-        dots = self.mask_dots(mask, INPUT_Y - 0.6 * (step + 1))
-        tag = label(f"step {step + 1}", size=SMALL_SIZE, color=MUTED).next_to(dots, LEFT, buff=0.25)
+    def scale_survivors(self):
+        d = self.d
+        self.hold_caption()
+        self.say("Dropped units output 0; survivors are multiplied by 1/(1-p) = 2.", wait=0)
+        self.factor = self.right_column(lean(MathTex(
+            rf"\times\, 1/(1-p) = \times {1 / (1 - d.p):g}", font_size=FORMULA_SIZE, color=KEPT)), 2)
+        name = self.row_name("y")
         self.play(
-            *self.style_units(mask),
-            *self.swap_values(self.unit_values(self.d.outputs[step], mask)),
-            FadeIn(VGroup(tag, dots), shift=0.1 * LEFT),
-            run_time=1.2,
+            self.listing.highlight(LINE_FORWARD),
+            FadeIn(self.factor, shift=0.2 * DOWN),
+            FadeOut(self.name), FadeIn(name),
+            run_time=0.8,
         )
-        self.history.add(VGroup(tag, dots))
+        self.name = name
+        self.play(*self.resize(d.output, [KEPT if k else DROPPED for k in d.mask]), run_time=2.2)
 
     def average_masks(self):
         d = self.d
-        self.say("Averaged over many masks, each unit's output comes back to x.", wait=0.1)
-        mean_name = self.row_name("mean", self.circles, TEXT)
-        gap_name = label("largest |mean - x|", size=SMALL_SIZE, color=MUTED)
-        gap_name.move_to([ROW_LEFT - 0.45, -1.45, 0], aligned_edge=LEFT)
-        self.gap_name = gap_name
-        bar_left = np.array([gap_name.get_right()[0] + 0.35, -1.45, 0])
-        width_per_unit = 3.6 / max(d.errors[0], 1e-9)  # the first gap fills 3.6 units of width
+        self.hold_caption()
+        self.say("Half the time 0, half the time 2x: on average each unit is x.", wait=0)
+        n = ValueTracker(0.0)  # log10 of the number of forwards averaged
 
-        def readout(n, err):
-            count = label(f"mean of {n} forward{'s' if n > 1 else ''}", size=SMALL_SIZE)
-            count.move_to([ROW_LEFT - 0.45, -0.75, 0], aligned_edge=LEFT)
-            bar = Rectangle(width=max(err * width_per_unit, 0.03), height=0.26, stroke_width=0)
-            bar.set_fill(DROPPED, 0.85).move_to(bar_left, aligned_edge=LEFT)
-            value = label(fmt(err), size=SMALL_SIZE, color=DROPPED).next_to(bar, RIGHT, buff=0.2)
-            return VGroup(count, bar, value)
+        def forwards():
+            return int(round(10 ** n.get_value()))
 
-        self.readout = readout(d.counts[0], d.errors[0])
+        words = label("forwards averaged:", size=SMALL_SIZE, color=MUTED)
+        count = Integer(1, font_size=FORMULA_SIZE, color=TEXT)
+        readout = self.right_column(VGroup(words, count).arrange(RIGHT, buff=0.25), 3)
+        name = self.row_name("mean")
+        self.play(FadeIn(readout), FadeOut(self.marks), FadeOut(self.trap), FadeOut(self.name), FadeIn(name),
+                  *self.resize(d.means[0], [TEXT] * UNITS), run_time=0.8)
+        self.name = name
+        # every frame shows the true mean of the first n forwards, n counting up to FORWARDS
+        count.add_updater(lambda m: m.set_value(forwards()).next_to(words, RIGHT, buff=0.25))
+        for i, (bar, number) in enumerate(zip(self.bars, self.numbers)):
+            bar.add_updater(lambda m, i=i: m.become(self.bar(i, d.means[forwards() - 1, i])))
+            number.add_updater(lambda m, i=i: m.set_value(d.means[forwards() - 1, i]))
+        self.play(n.animate.set_value(np.log10(FORWARDS)), run_time=4.2, rate_func=linear)
+        for m in (count, *self.bars, *self.numbers):
+            m.clear_updaters()
+        self.expectation = self.right_column(lean(MathTex(
+            r"\mathbb{E}[y_i] = (1-p)\cdot x_i/(1-p) = x_i", font_size=FORMULA_SIZE, color=KEPT)), 3)
+        self.hold_caption()
+        self.say("So E[y] = x: nothing has to change at inference.", wait=0)
+        self.play(FadeOut(readout, shift=0.3 * UP), FadeIn(self.expectation, shift=0.3 * UP), run_time=1.0)
+        self.play(*(Indicate(number, color=KEPT) for number in self.numbers), run_time=1.2)
+
+    def other_p(self):
+        d = self.d
+        self.hold_caption()
+        self.say(f"p is the chance to DROP: at p = {d.p_low:g} about one unit in five goes.", wait=0)
+        p_low = lean(MathTex(f"p = {d.p_low:g}", font_size=FORMULA_SIZE, color=DROPPED)).move_to(self.p_value)
+        factor = self.right_column(lean(MathTex(
+            rf"\times\, 1/(1-p) = \times {1 / (1 - d.p_low):g}", font_size=FORMULA_SIZE, color=KEPT)), 2)
+        keep = self.right_column(label("CS231n's p is the chance to KEEP", size=SMALL_SIZE, color=MUTED), 3)
+        name = self.row_name("x")
         self.play(
-            FadeOut(self.edges),
-            FadeOut(self.next_layer),
-            ReplacementTransform(self.out_name, mean_name),
-            *(c.animate.set_stroke(MUTED).set_fill(FAINT, 0) for c in self.circles),
-            *self.swap_values(self.unit_values(d.means[0])),
-            FadeIn(self.readout),
-            FadeIn(gap_name),
+            FadeOut(self.expectation),
+            FadeOut(self.p_value), FadeIn(p_low),
+            FadeOut(self.factor),
+            FadeOut(self.name), FadeIn(name),
+            self.listing.highlight(LINE_MASK),
+            *self.resize(d.x, [TEXT] * UNITS),
+            run_time=1.0,
         )
-        self.out_name = mean_name
-        self.wait(0.6)
-        for n, mean, err in zip(d.counts[1:], d.means[1:], d.errors[1:]):
-            self.play(
-                Transform(self.readout, readout(n, err)),
-                *self.swap_values(self.unit_values(mean)),
-                run_time=0.8,
+        self.name = name
+        self.marks = self.crosses(d.low_mask)
+        self.play(
+            LaggedStart(*(b.animate.set_fill(KEPT if k else FAINT, 0.85) for b, k in zip(self.bars, d.low_mask)),
+                        lag_ratio=0.1),
+            LaggedStart(*(FadeIn(m, scale=1.4) for m in self.marks), lag_ratio=0.4),
+            run_time=1.8,
+        )
+        self.hold_caption()
+        self.say(f"Survivors grow by 1/(1-{d.p_low:g}) = {1 / (1 - d.p_low):g}. CS231n's p is the keep chance.", wait=0)
+        name = self.row_name("y")
+        self.play(self.listing.highlight(LINE_FORWARD), FadeIn(factor, shift=0.2 * DOWN), FadeOut(self.name), FadeIn(name),
+                  run_time=0.6)
+        self.name = name
+        self.play(*self.resize(d.low_output, [KEPT if k else DROPPED for k in d.low_mask]), FadeIn(keep), run_time=2.2)
+
+    # --- the implicit ensemble ---
+    def network(self, cx):
+        """The small network at x = cx, every unit on: (edges, nodes); edges[k] are hidden unit k's edges, their
+        stroke widths from the shared weights |w1|, |w2|; nodes are inputs, hidden units, output."""
+        d = self.d
+        inputs = [np.array([cx + (j - (INPUTS - 1) / 2) * HIDDEN_STEP, INPUT_Y, 0]) for j in range(INPUTS)]
+        hidden = [np.array([cx + (k - (HIDDEN - 1) / 2) * HIDDEN_STEP, HIDDEN_Y, 0]) for k in range(HIDDEN)]
+        out = np.array([cx, OUT_Y, 0])
+        edges = VGroup(*(
+            VGroup(
+                *(Line(inputs[j], hidden[k], stroke_width=1 + 3 * d.w1[k, j], color=MUTED, buff=NODE_R)
+                  for j in range(INPUTS)),
+                Line(hidden[k], out, stroke_width=1 + 2.5 * abs(d.w2[k]), color=MUTED, buff=NODE_R),
             )
-            self.wait(0.5)
-        self.expectation = lean(MathTex(
-            r"\mathbb{E}[y_i] = (1-p)\,\frac{x_i}{1-p} = x_i", font_size=FORMULA_SIZE, color=KEPT,
+            for k in range(HIDDEN)
         ))
-        self.expectation.move_to([ROW_LEFT + 3.5 * SPACING, -2.35, 0])
-        self.play(FadeIn(self.expectation))
-        self.wait(1.2)
+        nodes = VGroup(
+            VGroup(*(Circle(radius=NODE_R, color=MUTED, stroke_width=2).move_to(p) for p in inputs)),
+            VGroup(*(Circle(radius=NODE_R, color=KEPT, stroke_width=2.5).move_to(p) for p in hidden)),
+            Circle(radius=NODE_R, color=TEXT, stroke_width=2.5).move_to(out),
+        )
+        return VGroup(edges, nodes)
+
+    def thin(self, net, mask):
+        """Animations: the hidden units `mask` drops lose their edges and get a cross."""
+        edges, nodes = net
+        crosses = [label("\u2717", size=SMALL_SIZE, color=DROPPED).move_to(nodes[1][k]) for k in range(HIDDEN) if not mask[k]]
+        return [
+            *(FadeOut(edges[k]) for k in range(HIDDEN) if not mask[k]),
+            *(nodes[1][k].animate.set_stroke(DROPPED) for k in range(HIDDEN) if not mask[k]),
+            *(FadeIn(c, scale=1.4) for c in crosses),
+        ]
+
+    def ensemble(self):
+        d = self.d
+        self.hold_caption()
+        self.say("Each step's mask thins the network: a different sub-network.", wait=0)
+        stage = Group(*(m for m in self.mobjects if m is not self.title))
+        self.play(FadeOut(stage), run_time=0.8)
+        self.nets = [self.network(cx) for cx in NET_X]
+        names = VGroup(*(
+            label(f"mask {i + 1}", size=SMALL_SIZE, color=MUTED).move_to([cx, NET_LABEL_Y, 0]) for i, cx in enumerate(NET_X)
+        ))
+        self.play(LaggedStart(*(FadeIn(VGroup(n, t)) for n, t in zip(self.nets, names)), lag_ratio=0.2), run_time=1.2)
+        self.play(LaggedStart(*(AnimationGroup(*self.thin(net, mask)) for net, mask in zip(self.nets, d.net_masks)),
+                              lag_ratio=0.4), run_time=1.8)
+        self.hold_caption()
+        self.say("They all share one set of weights: the same edges in each.", wait=0)
+        # a unit's edges from the first network, slid onto the others: the same weights, line for line
+        k = int(np.flatnonzero(d.net_masks[0])[0])
+        home = self.nets[0][0][k]
+        bundle = home.copy().set_stroke(KEPT)
+        self.play(FadeIn(bundle), run_time=0.4)
+        for cx in NET_X[1:]:
+            self.play(bundle.animate.move_to(home.get_center() + (cx - NET_X[0]) * RIGHT), run_time=1.2)
+        self.play(FadeOut(bundle), run_time=0.4)
+
+        self.hold_caption()
+
+        self.say("Averaging them is the implicit ensemble: a mean over masks.", wait=0)
+        self.outs = VGroup(*(
+            DecimalNumber(0, num_decimal_places=2, font_size=NUMBER_FONT, color=TEXT).move_to([cx, OUT_Y - NODE_R - 0.3, 0])
+            for cx in NET_X
+        ))
+        self.add(self.outs)
+        self.play(*(ChangeDecimalToValue(o, v) for o, v in zip(self.outs, d.net_outputs)), run_time=1.0)
+        n = ValueTracker(np.log10(NETS))  # log10 of the number of thinned networks averaged
+
+        def masks():
+            return int(round(10 ** n.get_value()))
+
+        count = Integer(NETS, font_size=FORMULA_SIZE, color=TEXT)
+        words = label("masks, mean output", size=SMALL_SIZE, color=MUTED)
+        mean = DecimalNumber(d.ensemble_means[NETS - 1], num_decimal_places=2, font_size=FORMULA_SIZE, color=KEPT)
+        self.mean_row = VGroup(count, words, mean).arrange(RIGHT, buff=0.3).move_to([NET_X[1], MEAN_Y, 0])
+        # the three outputs move down into their mean
+        self.play(*(FadeOut(o.copy(), target_position=mean.get_center()) for o in self.outs), FadeIn(self.mean_row),
+                  run_time=1.2)
+        # every frame shows the true mean over the first n masks, n counting up to MASKS
+        count.add_updater(lambda m: m.set_value(masks()))
+        words.add_updater(lambda m: m.next_to(count, RIGHT, buff=0.3))
+        mean.add_updater(lambda m: m.set_value(d.ensemble_means[masks() - 1]).next_to(words, RIGHT, buff=0.3))
+        self.play(n.animate.set_value(np.log10(MASKS)), run_time=2.6, rate_func=linear)
+        for m in (count, words, mean):
+            m.clear_updaters()
+        self.mean = mean
 
     def inference(self):
-        eval_rule = lean(MathTex(r"\texttt{eval()}:\quad y = x", font_size=FORMULA_SIZE, color=KEPT)).move_to(self.rule)
-        self.say("Inference: eval() switches dropout off. All units on, no scaling.", wait=0.1)
-        self.edges.set_stroke(MUTED, opacity=1)
-        self.play(
-            FadeOut(self.readout),
-            FadeOut(self.gap_name),
-            FadeOut(self.history),
-            FadeOut(self.history_title),
-            FadeOut(self.expectation),
-            ReplacementTransform(self.rule, eval_rule),
-            ReplacementTransform(self.out_name, self.row_name("y", self.circles, TEXT)),
-            *(c.animate.set_stroke(KEPT).set_fill(KEPT, 0.15) for c in self.circles),
-            *self.swap_values(self.unit_values(self.d.eval_output)),
-            FadeIn(self.edges),
-            FadeIn(self.next_layer),
-            run_time=1.2,
-        )
-        self.wait(2.6)
-        self.say("Scaling while training is why inference needs no change.")
+        d = self.d
+        self.hold_caption()
+        self.say("eval(): the full network, no mask and no scaling (y = x).", wait=0)
+        title = lean(MathTex(r"\texttt{eval()}", font_size=FORMULA_SIZE, color=KEPT)).move_to([EVAL_NET_X, NET_LABEL_Y, 0])
+        full = self.network(EVAL_NET_X)
+        out = DecimalNumber(0, num_decimal_places=2, font_size=NUMBER_FONT, color=KEPT)
+        out.move_to([EVAL_NET_X, OUT_Y - NODE_R - 0.3, 0])
+        self.add(out)
+        self.play(FadeIn(full), FadeIn(title), run_time=1.0)
+        self.play(ChangeDecimalToValue(out, d.eval_output),
+                  LaggedStart(*(ShowPassingFlash(e.copy().set_stroke(KEPT), time_width=0.8) for e in full[0]),
+                              lag_ratio=0.1),
+                  run_time=1.6)
+        self.hold_caption()
+        self.say("One pass gives the ensemble's average: why training scales.", wait=0)
+        # the thinned networks, laid over the full one: together they cover it
+        overlays = [net[0].copy().set_stroke(KEPT, opacity=0.6) for net in self.nets]
+        self.play(*(FadeOut(o, target_position=full[0].get_center()) for o in overlays), run_time=1.5)
+        approx = lean(MathTex(r"\approx", font_size=FORMULA_SIZE, color=TEXT))
+        approx.move_to([(self.mean_row.get_right()[0] + EVAL_NET_X) / 2 - 0.3, MEAN_Y, 0])
+        moved = out.copy()
+        self.play(moved.animate.move_to([EVAL_NET_X, MEAN_Y, 0]).scale(FORMULA_SIZE / NUMBER_FONT), FadeIn(approx),
+                  run_time=1.2)
+        self.hold_caption()
+        self.wait(0.3)
