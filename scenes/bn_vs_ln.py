@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Indicate, MathTex, Rectangle, SurroundingRectangle, ValueTracker,
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Indicate, MathTex, Rectangle, ValueTracker,
     VGroup, linear, smooth,
 )
 
 import regviz
 from scenes.common import (
-    BATCH, BODY_SIZE, DROPPED, LAYER, MUTED, PANEL, FAINT, SMALL_SIZE, TEXT,
+    BATCH, BODY_SIZE, DROPPED, FAINT, LAYER, MUTED, PANEL, SMALL_SIZE, TEXT,
     RegvizScene, counting, fmt, label, mono, redrawn,
 )
 
@@ -304,12 +304,13 @@ class BNvsLNScene(RegvizScene):
         self.narrate("A batch of one: each feature's batch is a single value, so μ = x and σ² = 0.")
         self.play(FadeIn(heading), FadeIn(heads), FadeIn(names[0]), FadeIn(x_row), run_time=0.8)
         self.play(Create(boxes), run_time=0.8)
-        copies = [mono(fmt(v), size=SMALL_SIZE, color=TEXT).move_to([xs[j], ys["x"], 0]) for j, v in enumerate(d.ones[0])]
+        copies = [mono(fmt(v), size=SMALL_SIZE, color=TEXT).move_to([xs[j], ys["x"], 0])
+                  for j, v in enumerate(d.ones[0])]  # mu is the value itself: x moves down into the mu row
         self.play(FadeIn(names[1]), *[c.animate.move_to([c.get_center()[0], ys["mu"], 0]).set_color(BATCH)
-                                      for c in copies], run_time=1.0)
+                                      for c in copies], run_time=1.3)
         self.remove(*copies)
         self.add(mu_row)
-        self.play(FadeIn(names[2]), FadeIn(var_row, shift=0.2 * DOWN), run_time=1.0)
+        self.play(FadeIn(names[2]), FadeIn(var_row, shift=0.3 * DOWN), run_time=1.5)
         self.narrate("So x − μ = 0 and every output is β, whatever the input: the sample is lost.")
         self.play(FadeIn(names[3]), FadeIn(xhat_row, shift=0.2 * DOWN), run_time=0.8)
         self.play(FadeIn(names[4]), FadeIn(params), FadeIn(y_row, shift=0.2 * DOWN), run_time=0.8)
@@ -321,10 +322,15 @@ class BNvsLNScene(RegvizScene):
         ln_name = label("LayerNorm, same sample:", size=SMALL_SIZE, color=LAYER)
         ln_name.move_to([-0.4, ys["ln"], 0], aligned_edge=RIGHT)
         ln_shown = ValueTracker(0.0)
-        ln_cells = VGroup(*[counting(
-            lambda j=j: (1 - ln_shown.get_value()) * mix(d.ones, self.sample.get_value())[j]
-            + ln_shown.get_value() * mix(d.one_ln, self.sample.get_value())[j],
-            [xs[j], ys["ln"], 0], size=SMALL_SIZE, color=LAYER) for j in range(D)])
+
+        def layer_norm_of_x(j):
+            """The x row as shown, counted into its layer norm (computed by the core for whatever x shows)."""
+            x = mix(d.ones, self.sample.get_value())  # (D,)
+            y = regviz.layernorm_forward(x[None], d.gamma, d.beta)[0][0]  # (D,)
+            return (1 - ln_shown.get_value()) * x[j] + ln_shown.get_value() * y[j]
+
+        ln_cells = VGroup(*[counting(lambda j=j: layer_norm_of_x(j), [xs[j], ys["ln"], 0], size=SMALL_SIZE,
+                                     color=LAYER) for j in range(D)])
         self.narrate("PyTorch's BatchNorm1d raises an error in training for one value per channel.")
         self.play(FadeIn(error, shift=0.2 * UP), run_time=1.2)
         self.play(Indicate(boxes, color=DROPPED, scale_factor=1.08), run_time=2.0)
