@@ -27,8 +27,6 @@ from manim import (
     LaggedStart,
     MathTex,
     Rectangle,
-    SurroundingRectangle,
-    Transform,
     VGroup,
     VMobject,
 )
@@ -45,7 +43,9 @@ from scenes.common import (
     PANEL,
     SMALL_SIZE,
     TEXT,
+    CodePanel,
     RegvizScene,
+    code_lines,
     fmt,
     label,
     lean,
@@ -114,10 +114,8 @@ FORMULA_SIZE = BODY_SIZE + 4  # MathTex beside the body text; both formulas fit 
 
 # --- layout (frame 14.2 x 8; subtitles cover the strip below y = -2.9) ---
 PANEL_LEFT = -7.1 + EDGE
-CODE_LEFT = PANEL_LEFT + 0.2
 LINE_TOP = 2.35
 LINE_STEP = 0.3
-LISTING_SIZE = 16  # the panel holds both functions, 14 lines
 TABLE_RIGHT = 7.1 - EDGE
 ORDER = ("dx", "x", "mask", "y", "dy")  # backward runs right to left, dy -> dx
 HEADER_Y = 2.35
@@ -219,30 +217,6 @@ class DropoutBackwardScene(RegvizScene):
         """The dots of `travel` still on screen: those of the rows the mask kept."""
         return VGroup(*(dot for dot, k in zip(dots, mask) if k))
 
-    def code_lines(self, lines, color=TEXT):
-        """Lines of code as the panel shows them: line i on the panel's row i, indented by its leading spaces."""
-        char_width = mono("0" * 40, size=LISTING_SIZE).width / 40  # monospace: indentation is a whole number of these
-        code = VGroup()
-        for i, line in enumerate(lines):
-            if line.strip():
-                text = mono(line.strip(), size=LISTING_SIZE, color=color)
-                indent = len(line) - len(line.lstrip())
-                # align on the line's centre height, so the highlight box sits evenly around it
-                text.move_to([CODE_LEFT + indent * char_width, LINE_TOP - i * LINE_STEP, 0], aligned_edge=LEFT)
-                code.add(text)
-        return code
-
-    def line_box(self, index, color):
-        box = Rectangle(width=self.panel.width - 0.2, height=LINE_STEP + 0.04, stroke_width=2, stroke_color=color)
-        return box.set_fill(color, 0.12).move_to([self.panel.get_center()[0], LINE_TOP - index * LINE_STEP, 0])
-
-    def highlight(self, index, color=MUTED):
-        """Move the highlight to line `index` of the listing (an animation)."""
-        if self.cursor is None:
-            self.cursor = self.line_box(index, color)
-            return FadeIn(self.cursor)
-        return Transform(self.cursor, self.line_box(index, color))
-
     def bracket(self, x, top, bottom, facing):
         """A matrix bracket at x from top to bottom; facing=RIGHT opens to the right (the left bracket)."""
         tip = 0.12 * facing[0]
@@ -251,12 +225,8 @@ class DropoutBackwardScene(RegvizScene):
 
     # --- storyboard steps ---
     def show_code(self):
-        self.code = self.code_lines(self.d.listing)
-        n_lines = len(self.d.listing)
-        self.panel = Rectangle(width=self.code.width + 0.4, height=n_lines * LINE_STEP + 0.3, stroke_width=0)
-        self.panel.set_fill(PANEL, 1)
-        self.panel.move_to([PANEL_LEFT, LINE_TOP - (n_lines - 1) * LINE_STEP / 2, 0], aligned_edge=LEFT)
-        self.cursor = None
+        self.listing = CodePanel(self.d.listing, PANEL_LEFT, LINE_TOP, LINE_STEP)
+        self.panel, self.code = self.listing.panel, self.listing.code
         self.formula_forward = lean(MathTex(r"y = x \odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=TEXT))
         self.formula_backward = lean(MathTex(r"dx = dy \odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=GRAD))
         self.formulas = VGroup(self.formula_forward, self.formula_backward).arrange(RIGHT, buff=0.5)
@@ -282,7 +252,7 @@ class DropoutBackwardScene(RegvizScene):
         draws = self.values("mask", d.draws, [TEXT] * UNITS)
         draw_header = mono("draw", color=MUTED).move_to([self.columns["mask"], HEADER_Y, 0])
         self.play(
-            self.highlight(LINE_MASK),
+            self.listing.highlight(LINE_MASK),
             FadeIn(self.p_note),
             FadeIn(draw_header),
             LaggedStart(*(FadeIn(VGroup(b, v), shift=0.1 * RIGHT) for b, v in zip(self.mask_boxes, draws)), lag_ratio=0.1),
@@ -313,7 +283,7 @@ class DropoutBackwardScene(RegvizScene):
         self.y_boxes = self.boxes("y")
         self.headers["y"] = self.header("y")
         self.play(
-            self.highlight(LINE_FORWARD),
+            self.listing.highlight(LINE_FORWARD),
             FadeIn(self.formula_forward),
             FadeIn(self.headers["y"]),
             FadeIn(self.y_boxes),
@@ -331,7 +301,7 @@ class DropoutBackwardScene(RegvizScene):
         self.dy_boxes, self.dy_values = self.boxes("dy"), self.values("dy", d.dy, [GRAD] * UNITS)
         self.headers["dy"] = self.header("dy", GRAD)
         self.play(
-            self.highlight(LINE_BACKWARD, GRAD),
+            self.listing.highlight(LINE_BACKWARD, GRAD),
             FadeIn(self.headers["dy"]),
             LaggedStart(*(FadeIn(VGroup(b, v), shift=0.2 * LEFT) for b, v in zip(self.dy_boxes, self.dy_values)),
                         lag_ratio=0.1),
@@ -385,7 +355,7 @@ class DropoutBackwardScene(RegvizScene):
             for i in range(UNITS)
         ))
         self.play(
-            FadeOut(self.panel), FadeOut(self.code), FadeOut(self.cursor), FadeOut(self.p_note),
+            FadeOut(self.panel), FadeOut(self.code), self.listing.unhighlight(), FadeOut(self.p_note),
             run_time=0.6,
         )
         self.play(FadeIn(brackets), FadeIn(heads[1]), FadeIn(definition), FadeIn(off_diagonal, lag_ratio=0.02),
@@ -421,8 +391,8 @@ class DropoutBackwardScene(RegvizScene):
         self.hold_caption()
         self.say("The classic bug: backward draws a fresh mask of its own.", wait=0)
         # the buggy backward, on the left where the panel was: its own draw in place of the forward's mask
-        bug = self.code_lines(("def dropout_backward(dy, mask, p):", "    " + BUG_LINE, "    return dy * mask / (1 - p)"),
-                              MUTED)
+        bug = code_lines(("def dropout_backward(dy, mask, p):", "    " + BUG_LINE, "    return dy * mask / (1 - p)"),
+                         self.panel.get_left()[0] + 0.2, LINE_TOP, LINE_STEP, color=MUTED)
         bug[1].set_color(DROPPED)
         fresh_boxes = VGroup(*(self.box("mask", i, DROPPED) for i in range(UNITS)))
         fresh = self.bits(d.fresh_mask)
@@ -479,9 +449,8 @@ class DropoutBackwardScene(RegvizScene):
             FadeOut(self.formula_forward), FadeIn(eval_formulas[0]),
             run_time=0.8,
         )
-        self.cursor = None
         self.play(
-            self.highlight(LINE_EVAL_FORWARD, KEPT),
+            self.listing.highlight(LINE_EVAL_FORWARD, KEPT),
             FadeOut(self.bands), FadeOut(self.mask_values), FadeOut(self.mask_boxes), FadeIn(none),
             FadeOut(self.y_values),
             run_time=1.0,
@@ -494,7 +463,7 @@ class DropoutBackwardScene(RegvizScene):
         self.hold_caption()
         self.say("With no mask, backward hands back dy itself.", wait=0)
         self.play(
-            self.highlight(LINE_EVAL_BACKWARD, KEPT),
+            self.listing.highlight(LINE_EVAL_BACKWARD, KEPT),
             FadeOut(self.formula_backward), FadeIn(eval_formulas[1]),
             FadeOut(self.dx_values),
             run_time=0.8,
