@@ -142,3 +142,32 @@ def test_verify_stops_on_a_signal_in_one_line_and_keeps_the_previous_results(tmp
     assert stdout.strip().splitlines() == ["Running the claim properties (Hypothesis, derandomized)..."]
     assert json.loads((out / "verify.json").read_text()) == {"previous": "results"}
     assert sorted(p.name for p in out.iterdir()) == ["verify.json"]
+
+
+@pytest.mark.render
+def test_a_single_split_render_stops_at_once_on_ctrl_c_and_sigterm(tmp_path):
+    """One clip with --jobs 2: its plays are drawn by forked children, which must neither act on the Ctrl-C
+    themselves (the command stops them) nor outlive the command."""
+    runs = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        folder = tmp_path / signum.name
+        folder.mkdir()
+        runs[signum] = (folder, start(folder, ["render", "dropout", "-q", "low", "--jobs", "2", "--out",
+                                               str(folder / "out"), "--cache", str(folder / "cache")]))
+    for folder, proc in runs.values():  # the forked children have drawn a few plays
+        wait_for(lambda: len(list((folder / "cache").glob("media/*/videos/*/partial_movie_files/*/*.mp4"))) >= 3)
+    processes = {}
+    for signum, (folder, proc) in runs.items():
+        processes[signum] = descendants(proc.pid)
+        send(proc, signum)
+    stopped = time.monotonic()
+    for signum, (folder, proc) in runs.items():
+        stdout, stderr = proc.communicate(timeout=60)
+        assert time.monotonic() - stopped < 10
+        assert proc.returncode == 128 + signum, stderr
+        assert stderr.strip().splitlines() == [
+            f"Stopped by {signum.name}: kept no new clip; 1 of 1 not rendered (their previous files are untouched)"]
+    time.sleep(1)
+    for signum, (folder, proc) in runs.items():
+        assert list((folder / "out").iterdir()) == []
+        assert [pid for pid in processes[signum] if alive(pid)] == []

@@ -77,8 +77,9 @@ def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, burn_captions, p
         running = ", ".join(f"{n} {s:.1f} s of clip ({p} plays)" for n, (p, s) in drawn.items())
         click.echo(f"  running: {running}")
 
+    received = []
     try:
-        with stop_on_signals():
+        with stop_on_signals() as received:
             for name, result, error in render_many(
                 names, jobs=jobs, on_start=started, on_progress=advanced, quality=quality, fmt=fmt, seed=seed,
                 out_dir=out_dir, cache_dir=cache_dir, progress=progress, burn_captions=burn_captions,
@@ -93,11 +94,14 @@ def render(names, quality, fmt, seed, out_dir, jobs, cache_dir, burn_captions, p
                 click.echo(f"done   {name}: {length}rendered in {result.seconds:.1f} s")
                 if preview:
                     click.launch(str(result.path))
+            if received:  # a signal that something caught and swallowed still stops the command
+                raise Stopped(received[0])
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the workers are stopped, nothing more is published
+        stop = Stopped(received[0]) if received else exc
         kept = ", ".join(str(r.path) for r in results) or "no new clip"
-        click.echo(f"Stopped by {signal_name(exc)}: kept {kept}; {total - len(results) - len(failures)} of {total} "
+        click.echo(f"Stopped by {signal_name(stop)}: kept {kept}; {total - len(results) - len(failures)} of {total} "
                    "not rendered (their previous files are untouched)", err=True)
-        raise click.exceptions.Exit(exit_code(exc)) from None
+        raise click.exceptions.Exit(exit_code(stop)) from None
     if fmt == "mp4" and results:  # the study page plays the mp4 clips: refresh it
         from .page import build_page
 

@@ -122,20 +122,28 @@ class ForkingRenderer(CairoRenderer):
         sys.stderr.flush()
         read, write = os.pipe()
         self._parent = os.getpid()
-        pid = os.fork()
-        if pid:
-            os.close(write)
-            self.children[read] = (pid, self.num_plays)
-            self.forked += 1
-            return
+        # Ctrl-C and SIGTERM wait while we fork: a handler of the parent's (regviz/app/stopping.py) that ran
+        # in the child before it knew it was one would carry on as a second parent; and the parent must know
+        # the child (to stop it) before it stops itself
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            pid = os.fork()
+            if pid:
+                os.close(write)
+                self.children[read] = (pid, self.num_plays)
+                self.forked += 1
+                return
+            self.in_child, self._report = True, write  # from here on, every way out is _exit_child
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop_children's SIGTERM ends the child at once
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the parent's to act on: it stops us
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         # the child: draw this play as a serial render would, into the segment a serial render writes
-        self.in_child, self._report = True, write  # from here on, every way out is _exit_child
         os.close(read)
         for other in self.children:
             os.close(other)
         self.children, self._hand_off = {}, False
         gc.disable()  # a short life; a full collection would touch (and so copy) every inherited page
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         _die_with(self._parent)
         config.progress_bar = "none"
         writer, index = self.file_writer, self.num_plays
