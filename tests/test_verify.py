@@ -25,7 +25,8 @@ def test_verify_reports_every_claim_of_a_question(tmp_path):
     assert f"{len(expected)} of {len(expected)} claims hold" in proc.stdout
 
 
-def test_a_failing_claim_exits_1_with_its_falsifying_example(tmp_path):
+def claim_tests(tmp_path):
+    """A folder of two claim tests: one false (Hypothesis finds n=100), one true."""
     tests = tmp_path / "tests"
     tests.mkdir()
     (tests / "conftest.py").write_text(textwrap.dedent('''
@@ -46,6 +47,11 @@ def test_a_failing_claim_exits_1_with_its_falsifying_example(tmp_path):
         def test_addition_commutes(a, b):
             assert a + b == b + a
     '''))
+    return tests
+
+
+def test_a_failing_claim_exits_1_with_its_falsifying_example(tmp_path):
+    tests = claim_tests(tmp_path)
     proc = regviz("verify", "--tests", str(tests), "--out", str(tmp_path))
     assert proc.returncode == 1
     assert "Every integer is below 100: FAILED" in proc.stdout
@@ -71,21 +77,7 @@ def test_verify_writes_where_the_page_reads_and_leaves_the_working_folder_alone(
     goes to the cache folder, not into the folder verify was run from."""
     from regviz.app.page import build_page
 
-    tests = tmp_path / "tests"
-    tests.mkdir()
-    (tests / "conftest.py").write_text(textwrap.dedent('''
-        def pytest_configure(config):
-            config.addinivalue_line("markers", "claim(question, text): a claim")
-    '''))
-    (tests / "test_claims.py").write_text(textwrap.dedent('''
-        import pytest
-        from hypothesis import given, strategies as st
-
-        @pytest.mark.claim("Q2", "Every integer is below 100")
-        @given(st.integers())
-        def test_integers_are_small(n):
-            assert n < 100
-    '''))
+    tests = claim_tests(tmp_path)
     work, out, cache = tmp_path / "work", tmp_path / "site", tmp_path / "cache"
     work.mkdir()
     proc = regviz("verify", "--tests", str(tests), "--out", str(out), "--cache", str(cache), "--profile", "dev",
@@ -93,7 +85,8 @@ def test_verify_writes_where_the_page_reads_and_leaves_the_working_folder_alone(
     assert proc.returncode == 1, proc.stdout + proc.stderr  # the claim fails: Hypothesis saves its example
     assert list(work.iterdir()) == []  # no .hypothesis/ (nor anything else) where verify was run
     assert list((cache / "hypothesis").rglob("*"))  # the falsifying example, in the cache folder
-    assert json.loads((out / "verify.json").read_text())["claims"][0]["claim"] == "Every integer is below 100"
+    assert {c["claim"] for c in json.loads((out / "verify.json").read_text())["claims"]} == {
+        "Every integer is below 100", "Addition commutes"}
     page = build_page(out).read_text(encoding="utf-8")
     assert "Claims last verified" in page and "1 failed" in page
     assert "older than the code" not in page
