@@ -392,7 +392,7 @@ class DropoutBackwardScene(RegvizScene):
         self.say("The classic bug: backward draws a fresh mask of its own.", wait=0)
         # the buggy backward, on the left where the panel was: its own draw in place of the forward's mask
         bug = code_lines(("def dropout_backward(dy, mask, p):", "    " + BUG_LINE, "    return dy * mask / (1 - p)"),
-                         self.panel.get_left()[0] + 0.2, LINE_TOP, LINE_STEP, color=MUTED)
+                         PANEL_LEFT + 0.2, LINE_TOP, LINE_STEP, color=MUTED)  # where the panel's code starts
         bug[1].set_color(DROPPED)
         fresh_boxes = VGroup(*(self.box("mask", i, DROPPED) for i in range(UNITS)))
         fresh = self.bits(d.fresh_mask)
