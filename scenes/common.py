@@ -28,6 +28,7 @@ GRAD = ManimColor("#ff7ac6")  # gradients flowing backward
 BATCH = ManimColor("#f5d90a")  # BatchNorm: statistics over the batch axis
 LAYER = ManimColor("#b48cff")  # LayerNorm: statistics over the feature axis
 LOSS = ManimColor("#7fd1ff")  # loss contours
+ENET = ManimColor("#9bd35a")  # elastic net: L1 and L2 mixed
 
 # --- typography (sizes for a 14.2 x 8 frame; legible at 480p) ---
 FONT = "DejaVu Sans"

@@ -6,7 +6,9 @@ weight exactly 0) and the L2 circle (off the axes); each penalty lambda is a bud
 or r = ||w(lambda)||_2, and a lambda axis shades the band where the lasso keeps w2 = 0; (c) the
 regularization path of eight features with |w| on a log scale: lasso weights land on exactly 0, ridge
 weights only get small; (d) the lasso's step: soft-thresholding's dead zone makes the zeros, while plain
-subgradient steps wobble around 0; (e) when to use which, acted out on twin (correlated) features.
+subgradient steps wobble around 0; (e) when to use which, acted out on twin (correlated) features: the lasso keeps one twin, ridge splits
+them and keeps a useless x4, one ridge step is weight decay, and the elastic net (L1 + L2) shares the
+twins while x4 stays exactly 0.
 Every number, curve and shape is computed by `data(seed)` from the regviz core.
 """
 import math
@@ -24,6 +26,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
+    LaggedStart,
     Line,
     MathTex,
     Polygon,
@@ -42,6 +45,7 @@ from scenes.common import (
     BODY_SIZE,
     DROPPED,
     EDGE,
+    ENET,
     FORMULA_SIZE,
     GRAD,
     KEPT,
@@ -64,14 +68,18 @@ from scenes.common import (
 PULL_LAM = 1.0  # lambda for the one-weight gradient picture in part (a)
 PULL_GRID = 301  # weights in [-1.5, 1.5] for that picture
 N_2D, N_PATH, D_PATH, TRUE_NONZERO, N_TWIN = 60, 100, 8, 3, 100
+TWIN_TRUE = (1.0, 1.0, 1.6, 0.0)  # x1, x2 twins; x3 a signal of its own; x4 pure noise
 GEOMETRY_GRID = 120  # lambdas for the 2-D sweep, from 1.4 * lam_max down to lam_max / 30
 PATH_GRID = 120  # lambdas for the regularization path
 TWIN_GRID = 80  # lambdas for the twin-feature sweep
+MIX_GRID = 40  # part (e): the elastic net's L1 share, from 1 (the lasso) down to MIX_END
+MIX_END = 0.5  # ... half L1, half L2
 CONTOUR_POINTS = 120
 CONTOUR_LEVELS = (0.35, 0.6, 0.8, 1.0)  # static loss ellipses, as fractions of the one through w = 0
 DOTS_LAM = 0.3  # part (d): the lasso on the 8 features at lam = DOTS_LAM * lam_max
 SUBGRADIENT_LR = 0.2  # part (d): both methods step with lr = SUBGRADIENT_LR / L
 SUBGRADIENT_STEPS = 36
+GRAPH_GRID = 201  # part (d): inputs for the graph of the soft-threshold S(v), odd so that 0 is one of them
 WINDOW_MARGIN = 0.06  # room around the curves of part (b) for the axis labels, as a fraction of the span
 
 
@@ -124,18 +132,26 @@ class L1vsL2Data:
     dots_v: np.ndarray  # (D_PATH,) the gradient step v = w - lr * grad of the data loss
     dots_t: float  # lr * lam: the threshold
     dots_out: np.ndarray  # (D_PATH,) soft_threshold(v, t): the lasso step, back at w (a fixed point)
+    graph_v: np.ndarray  # (GRAPH_GRID,) inputs symmetric about 0, for the graph of S
+    graph_s: np.ndarray  # (GRAPH_GRID,) soft_threshold(graph_v, dots_t)
     sub_lr: float  # step size of both methods on the 2-D problem at lam_star
     ista: np.ndarray  # (SUBGRADIENT_STEPS + 1, 2) lasso_step iterates from the OLS weights
     subgradient: np.ndarray  # (SUBGRADIENT_STEPS + 1, 2) subgradient iterates from the same start
     # (e) twin features
-    Xt: np.ndarray  # (N_TWIN, 3): x1 and x2 near-copies, x3 independent
+    Xt: np.ndarray  # (N_TWIN, 4): x1 and x2 near-copies, x3 independent, x4 noise (true weight 0)
     yt: np.ndarray  # (N_TWIN,)
     twin_corr: float  # correlation of x1 and x2
     twin_lams: np.ndarray  # (TWIN_GRID,) descending from lam_max
-    twin_l1: np.ndarray  # (TWIN_GRID, 3)
-    twin_l2: np.ndarray  # (TWIN_GRID, 3)
-    twin_show: int  # index where the lasso keeps exactly one twin (and x3)
+    twin_l1: np.ndarray  # (TWIN_GRID, 4)
+    twin_l2: np.ndarray  # (TWIN_GRID, 4)
+    twin_show: int  # index where the lasso keeps exactly one twin (and x3), x4 at 0
     twin_kept: int  # which twin the lasso keeps there (0 or 1)
+    twin_lam: float  # twin_lams[twin_show]: the lambda of the closing pictures
+    decay_lr: float  # the step ridge_step takes in fit: 1 / (L + 2 lam)
+    decayed: np.ndarray  # (4,) the ridge weights after the decay half of one SGD step, (1 - 2 lr lam) w
+    stepped: np.ndarray  # (4,) ridge_step of the ridge weights: back where they were (a fixed point)
+    mix: np.ndarray  # (MIX_GRID,) the elastic net's L1 share rho, descending from 1
+    mix_w: np.ndarray  # (MIX_GRID, 4) elastic_net(Xt, yt, twin_lam, rho) per share
 
 
 # --- pure maths used by data() and the drawing ---
@@ -165,6 +181,15 @@ def round_up(value, digits=2):
     return math.ceil(value * scale - 1e-9) / scale
 
 
+def elastic_net(X, y, lam, rho):
+    """Minimiser of (1/(2n))||y - X w||^2 + lam * (rho ||w||_1 + (1 - rho) ||w||^2): the core's lasso on
+    X stacked over sqrt(2n (1 - rho) lam) I (rows whose targets are 0), at lam rho n / (n + d)."""
+    n, d = X.shape
+    Xa = np.vstack([X, np.sqrt(2 * n * (1 - rho) * lam) * np.eye(d)])  # (n + d, d)
+    ya = np.concatenate([y, np.zeros(d)])  # (n + d,)
+    return regviz.fit(Xa, ya, "l1", rho * lam * n / (n + d)).w
+
+
 def subgradient_step(w, X, y, lam, lr):
     """One plain subgradient step on (1/(2n))||y - X w||^2 + lam ||w||_1 (what 'just use SGD' does)."""
     grad = X.T @ (X @ w - y) / len(y) + regviz.l1_grad(w, lam)  # (d,) sign(0) = 0 counts as a subgradient
@@ -191,10 +216,10 @@ def path_problem(rng, n=N_PATH, d=D_PATH, k=TRUE_NONZERO, rho=0.4):
 
 
 def twin_problem(rng, n=N_TWIN):
-    """x1 and x2 carry one signal (x2 = x1 + a little noise), x3 another; y uses all three."""
-    z = rng.standard_normal((n, 2))
-    X = np.stack([z[:, 0], z[:, 0] + 0.15 * rng.standard_normal(n), z[:, 1]], axis=1)
-    y = X @ np.array([1.0, 1.0, 1.6]) + 0.5 * rng.standard_normal(n)
+    """x1 and x2 carry one signal (x2 = x1 + a little noise), x3 another, x4 none; y = X @ TWIN_TRUE + noise."""
+    z = rng.standard_normal((n, 3))
+    X = np.stack([z[:, 0], z[:, 0] + 0.15 * rng.standard_normal(n), z[:, 1], z[:, 2]], axis=1)
+    y = X @ np.array(TWIN_TRUE) + 0.5 * rng.standard_normal(n)
     return X - X.mean(0), y - y.mean()
 
 
@@ -255,6 +280,8 @@ def data(seed=0):
     dots_v = dots_w - dots_lr * Xp.T @ (Xp @ dots_w - yp) / len(yp)  # (d,) the gradient step
     dots_t = dots_lr * dots_lam
     dots_out = regviz.soft_threshold(dots_v, dots_t)
+    graph_v = np.linspace(-1.1, 1.1, GRAPH_GRID) * float(np.abs(dots_v).max())  # both signs, the dots' reach
+    graph_s = regviz.soft_threshold(graph_v, dots_t)
     # ... and on the 2-D problem at lam_star: lasso_step vs plain subgradient steps, the same lr
     sub_lr = SUBGRADIENT_LR / float(np.linalg.eigvalsh(gram)[-1])
     ista, subgradient = [ols.copy()], [ols.copy()]
@@ -268,10 +295,19 @@ def data(seed=0):
     twin_lams = np.geomspace(t_top, t_top / 30, TWIN_GRID)
     twin_l1 = regviz.regularization_path(Xt, yt, "l1", twin_lams)
     twin_l2 = regviz.regularization_path(Xt, yt, "l2", twin_lams)
-    one_twin = np.flatnonzero(((twin_l1[:, :2] == 0).sum(axis=1) == 1) & (twin_l1[:, 2] != 0))
+    one_twin = np.flatnonzero(((twin_l1[:, :2] == 0).sum(axis=1) == 1) & (twin_l1[:, 2] != 0) & (twin_l1[:, 3] == 0))
     if one_twin.size == 0:
         raise ValueError(f"seed {seed}: the lasso never keeps exactly one twin")
     twin_show = int(one_twin[one_twin.size // 2])
+    twin_lam = float(twin_lams[twin_show])
+    # one SGD step on the ridge objective at its optimum: decay w by (1 - 2 lr lam), then the data gradient
+    w_ridge = twin_l2[twin_show]
+    decay_lr = 1.0 / (float(np.linalg.eigvalsh(Xt.T @ Xt / len(yt))[-1]) + 2 * twin_lam)
+    decayed = (1 - 2 * decay_lr * twin_lam) * w_ridge
+    stepped = regviz.ridge_step(w_ridge, Xt, yt, twin_lam, decay_lr)
+    # the elastic net at the same lambda, its L1 share falling from 1: 1 - rho log-spaced, so the early change shows
+    mix = 1 - np.concatenate([[0.0], np.geomspace(1e-3, 1 - MIX_END, MIX_GRID - 1)])
+    mix_w = np.array([elastic_net(Xt, yt, twin_lam, rho) for rho in mix])
 
     return L1vsL2Data(
         pull_w=pull_w, pull_l1=pull_l1, pull_l2=pull_l2, pull_lam=PULL_LAM,
@@ -286,10 +322,12 @@ def data(seed=0):
         zeros_l1=(path_l1 == 0).sum(axis=1), zeros_l2=(path_l2 == 0).sum(axis=1),
         smallest_l1=np.abs(path_l1).min(axis=1), smallest_l2=smallest_l2, log_floor=log_floor,
         dots_lam=dots_lam, dots_w=dots_w, dots_lr=dots_lr, dots_v=dots_v, dots_t=dots_t, dots_out=dots_out,
+        graph_v=graph_v, graph_s=graph_s,
         sub_lr=sub_lr, ista=np.array(ista), subgradient=np.array(subgradient),
         Xt=Xt, yt=yt, twin_corr=float(np.corrcoef(Xt.T)[0, 1]), twin_lams=twin_lams,
         twin_l1=twin_l1, twin_l2=twin_l2, twin_show=twin_show,
-        twin_kept=int(np.flatnonzero(twin_l1[twin_show, :2] != 0)[0]),
+        twin_kept=int(np.flatnonzero(twin_l1[twin_show, :2] != 0)[0]), twin_lam=twin_lam,
+        decay_lr=decay_lr, decayed=decayed, stepped=stepped, mix=mix, mix_w=mix_w,
     )
 
 
@@ -351,6 +389,16 @@ def small(value):
     return fmt(value, max(2, 1 - int(np.floor(np.log10(abs(value))))))
 
 
+def model_text(w):
+    """The fitted model with its non-zero terms only: y ≈ 1.23·x1 + 0.53·x3 (a sparse model reads short)."""
+    parts = []
+    for j, value in enumerate(w):
+        if value != 0:
+            sign = ("− " if value < 0 else "+ ") if parts else ("−" if value < 0 else "")
+            parts.append(f"{sign}{fmt(abs(value))}·x{j + 1}")
+    return "y ≈ " + " ".join(parts)
+
+
 def clearance(mob, points):
     """Distance from the bounding box of `mob` to the nearest of `points` (k, 3): 0 if one is inside."""
     lo, hi = mob.get_corner(DOWN + LEFT)[:2], mob.get_corner(UP + RIGHT)[:2]
@@ -369,7 +417,12 @@ SIDES = (3.45 * LEFT, 3.45 * RIGHT)  # centres of the L1 (left) and L2 (right) p
 HEAD_Y, ROW_Y = 2.72, 2.22  # a panel's heading and its readout row
 GEO_SIZE, GEO_Y = (5.6, 4.2), -0.25
 LAMBDA_Y = -2.98  # the lambda axis under the geometry
+BAND_HALF = 0.15  # half the height of the lambda band; the cursor reaches no higher
 PATH_SIZE, PATH_Y = (5.0, 3.9), -0.3
+BAR_SLOTS, BAR_STEP, BAR_WIDTH = 4, 1.05, 0.55  # part (e): four features, scene units per bar, bar width
+TWIN_SPREAD = 4.5  # part (e): the panels' centres once the elastic net joins in the middle
+LAM_LOW = -3.3  # ... and where the lambda readout goes then
+DECAY_FRAMES = 16  # states of the weight-decay half of the ridge step (and as many for the gradient half)
 
 
 class L1vsL2Scene(RegvizScene):
@@ -439,7 +492,7 @@ class L1vsL2Scene(RegvizScene):
             w = self.d.pull_w
             for side in (w < 0, w > 0):  # L1's pull jumps at 0: draw the two sides apart
                 curves.add(polyline(plane, np.stack([w[side], grad[side]], 1), color, 3))
-        lam_tick = MathTex(r"\lambda", font_size=SYMBOL_SIZE, color=L1)
+        lam_tick = MathTex(rf"\lambda = {self.d.pull_lam:g}", font_size=SYMBOL_SIZE, color=L1)
         lam_tick.next_to(self.pull_planes[0].c2p(0, self.d.pull_lam), LEFT, buff=0.15)
         seconds = self.cue("Both add a penalty on the weights to the training loss.")
         self.play(FadeIn(heads), Write(pens), run_time=1.5)
@@ -454,7 +507,7 @@ class L1vsL2Scene(RegvizScene):
         self.w_index = ValueTracker(int(np.argmin(np.abs(w - 1.4))))
         bars = redraw(lambda: int(round(self.w_index.get_value())), self.pull_bars)
         self.add(bars)
-        seconds = self.cue("Near 0, L1 still pulls with force λ; L2's pull 2λw fades away.")
+        seconds = self.cue(f"Near 0, L1 still pulls with force λ (here {self.d.pull_lam:g}); L2's pull 2λw fades away.")
         self.play(self.w_index.animate.set_value(int(np.flatnonzero(w > 0)[0])), run_time=seconds, rate_func=linear)
         bars.clear_updaters()
         self.play(FadeOut(VGroup(heads, pens, grads, frames, curves, lam_tick, bars)), run_time=0.7)
@@ -555,7 +608,7 @@ class L1vsL2Scene(RegvizScene):
         lam = self.d.geo_lams[i]
         x = self.lam_plane.c2p(np.log10(lam), 0)
         return VGroup(
-            Line(x + 0.2 * DOWN, x + 0.2 * UP, color=TEXT, stroke_width=3),
+            Line(x + 0.2 * DOWN, x + BAND_HALF * UP, color=TEXT, stroke_width=3),
             self.number(f"λ = {fmt(lam)}", TEXT, self.lam_readout_at, aligned=RIGHT),
         )
 
@@ -568,12 +621,12 @@ class L1vsL2Scene(RegvizScene):
         axis = VGroup(Line(p.c2p(lo, 0), p.c2p(hi, 0), color=MUTED, stroke_width=2),
                       MathTex(r"\lambda", font_size=SYMBOL_SIZE, color=MUTED).next_to(p.c2p(hi, 0), RIGHT, buff=0.15))
         edge, top = np.log10(d.geo_lams[d.band_low]), np.log10(d.lam_max)
-        band = Rectangle(width=(hi - edge) * p.sx, height=0.3, stroke_width=0, fill_color=L1, fill_opacity=0.3)
+        band = Rectangle(width=(hi - edge) * p.sx, height=2 * BAND_HALF, stroke_width=0, fill_color=L1, fill_opacity=0.3)
         band.move_to(p.c2p(edge, 0), aligned_edge=LEFT)
-        both = Rectangle(width=(hi - top) * p.sx, height=0.3, stroke_width=0, fill_color=L1, fill_opacity=0.3)
+        both = Rectangle(width=(hi - top) * p.sx, height=2 * BAND_HALF, stroke_width=0, fill_color=L1, fill_opacity=0.3)
         both.move_to(p.c2p(top, 0), aligned_edge=LEFT)  # over the band: darker where w1 is 0 too
         zero = MathTex(rf"w_{d.zero_axis + 1} = 0", font_size=SYMBOL_SIZE, color=L1)
-        zero.next_to(band, UP, buff=0.08)
+        zero.next_to(band, UP, buff=0.1)
         ticks = VGroup()
         for value, at in ((d.band_from, edge), (d.all_zero_from, top)):
             ticks.add(Line(p.c2p(at, 0) + 0.15 * DOWN, p.c2p(at, 0) + 0.15 * UP, color=L1, stroke_width=2),
@@ -621,8 +674,8 @@ class L1vsL2Scene(RegvizScene):
             self.play(level.animate.set_value(touch[i]), run_time=seconds - 0.7, rate_func=linear)
             grown.clear_updaters()
             found = VGroup(self.optimum(which, ws[i]), self.weight_text(which, ws[i]))
-            self.play(FadeIn(found, scale=1.3), run_time=0.7)
-            shown.add(grown, found)
+            self.play(FadeIn(found[0], scale=1.3), FadeIn(found[1]), run_time=0.7)
+            shown.add(grown, *found)
         self.lam_index = ValueTracker(i)
         self.swept = redraw(self.geo_index, self.state)
         self.remove(budgets, *shown, cursor)
@@ -644,7 +697,7 @@ class L1vsL2Scene(RegvizScene):
         self.play(self.lam_index.animate.set_value(d.band_low), run_time=seconds - 0.8, rate_func=smooth)
         seconds = self.cue(f"Past λ = {fmt(d.all_zero_from)} both weights are 0: the diamond is a point.")
         self.play(self.lam_index.animate.set_value(0), run_time=seconds, rate_func=smooth)
-        seconds = self.cue(f"Below {fmt(d.band_from)}, w{zero} leaves the axis. The circle touches no axis.")
+        seconds = self.cue(f"Below {fmt(d.band_from)}, w{zero} leaves the axis. Ridge's contact point is never on an axis.")
         self.play(self.lam_index.animate.set_value(d.sweep_low), run_time=seconds - 1.0, rate_func=smooth)
         self.play(self.lam_index.animate.set_value(d.i_star), run_time=1.0, rate_func=smooth)
         self.swept.clear_updaters()
@@ -720,10 +773,10 @@ class L1vsL2Scene(RegvizScene):
         self.play(FadeIn(VGroup(*frames, *heads)), run_time=0.8)
         self.add(marks)
         self.play(self.path_index.animate.set_value(first_zero), run_time=seconds - 0.8, rate_func=linear)
-        seconds = self.cue("Lasso weights land on exactly 0, one by one.")
+        seconds = self.cue("Lasso weights land on exactly 0 as λ grows, and stay there.")
         self.play(self.path_index.animate.set_value(all_zero), run_time=max(seconds, 3.0), rate_func=linear)
         smallest = small(d.smallest_l2[-1])
-        seconds = self.cue(f"Ridge weights only shrink: the smallest ends at {smallest}, never 0.")
+        seconds = self.cue(f"Ridge never reaches 0: the smallest |w| ends at {smallest}.")
         self.play(self.path_index.animate.set_value(len(d.path_lams) - 1), run_time=seconds, rate_func=linear)
         marks.clear_updaters()
         self.play(FadeOut(VGroup(*frames, *heads, marks)), run_time=0.7)
@@ -747,19 +800,20 @@ class L1vsL2Scene(RegvizScene):
         line = Plane((-reach, reach), (-1, 1), (5.6, 2.0), centre)
         top_y, bottom_y = 0.9, -2.0
         x = lambda v: line.c2p(v, 0)[0]  # noqa: E731
-        formula = MathTex(r"S_t(v) = \mathrm{sign}(v)\,\max(|v| - t,\ 0)", font_size=FORMULA_SIZE, color=L1)
+        # the threshold is lr * lambda (t already named the diamond's budget): one symbol, one meaning
+        formula = MathTex(r"S(v) = \mathrm{sign}(v)\,\max(|v| - \mathrm{lr}\,\lambda,\ 0)", font_size=FORMULA_SIZE, color=L1)
         formula.move_to(centre[0] * RIGHT + HEAD_Y * UP)
         lines = VGroup()
         for y, name, side in ((top_y, r"v = w - \mathrm{lr}\,\nabla \mathrm{loss}", UP),
-                              (bottom_y, r"S_t(v)", DOWN)):  # names outside the band the dots travel through
+                              (bottom_y, r"S(v)", DOWN)):  # names outside the band the dots travel through
             lines.add(Line([x(-reach), y, 0], [x(reach), y, 0], color=MUTED, stroke_width=2),
                       Line([x(0), y - 0.1, 0], [x(0), y + 0.1, 0], color=MUTED, stroke_width=2),
                       MathTex(name, font_size=SYMBOL_SIZE, color=MUTED)
                       .next_to([x(-reach), y, 0], side, buff=0.5 if side is UP else 0.15, aligned_edge=LEFT))
         zone = Rectangle(width=2 * d.dots_t * line.sx, height=0.5, stroke_width=0, fill_color=L1, fill_opacity=0.3)
         zone.move_to([x(0), top_y, 0])
-        zone_lab = VGroup(MathTex(r"|v| \le t", font_size=SYMBOL_SIZE, color=L1),
-                          mono(f"t = {fmt(d.dots_t)}", size=SMALL_SIZE, color=L1)).arrange(RIGHT, buff=0.25)
+        zone_lab = VGroup(MathTex(r"|v| \le \mathrm{lr}\,\lambda", font_size=SYMBOL_SIZE, color=L1),
+                          mono(f"lr·λ = {fmt(d.dots_t)}", size=SMALL_SIZE, color=L1)).arrange(RIGHT, buff=0.25)
         zone_lab.next_to([x(reach), top_y, 0], UP, buff=0.5, aligned_edge=RIGHT)
         order = np.argsort(d.dots_v)
         starts = self.stacked([x(d.dots_v[j]) for j in order], top_y + 0.12)
@@ -768,22 +822,31 @@ class L1vsL2Scene(RegvizScene):
         trails = VGroup(*(Line(a, b, color=MUTED, stroke_width=1.5) for a, b in zip(starts, ends)))
         n_zero = int(np.count_nonzero(d.dots_out == 0))
         count = mono(f"{n_zero} of {len(d.dots_out)}: exactly 0", size=NUMBER_SIZE, color=L1)
-        count.next_to([x(0), bottom_y, 0], DOWN, buff=0.35)
+        count.next_to([x(0), bottom_y, 0], DOWN, buff=0.6)
+        # 0 and the zone's edges -lr*lam, +lr*lam, under the v line: both signs shrink by the same amount
+        ticks = VGroup()
+        for value in (-d.dots_t, 0.0, d.dots_t):
+            ticks.add(Line([x(value), top_y - 0.08, 0], [x(value), top_y + 0.08, 0], color=L1, stroke_width=2),
+                      mono(weight(value), size=SMALL_SIZE, color=L1).next_to([x(value), top_y, 0], DOWN, buff=0.14))
 
-        seconds = self.cue("The lasso's step: a gradient step to v, then soft-threshold S_t.")
-        self.play(Write(formula), run_time=1.4)
-        self.play(FadeIn(lines), FadeIn(zone), FadeIn(zone_lab), run_time=1.0)
+        graph, curve, marks = self.soft_graph()
+
+        seconds = self.cue("The lasso's step: a gradient step to v, then soft-threshold at lr·λ.")
+        self.play(Write(formula), FadeIn(graph), run_time=1.4)
+        self.play(FadeIn(lines), FadeIn(zone), FadeIn(zone_lab), FadeIn(ticks), Create(curve), run_time=1.0)
         self.play(FadeIn(dots, lag_ratio=0.1), run_time=max(1.0, seconds - 2.4))
-        seconds = self.cue(f"Every |v| ≤ t lands on exactly 0: the dead zone makes the zeros.")
+        seconds = self.cue("Every |v| ≤ lr·λ lands on exactly 0; the rest move lr·λ toward 0.")
         self.play(
             *(dot.animate.move_to(end) for dot, end in zip(dots, ends)),
             Create(trails),
+            FadeIn(marks, lag_ratio=0.2),
             run_time=seconds - 0.8,
         )
         self.play(FadeIn(count), run_time=0.8)
-        self.soft = VGroup(formula, lines, zone, zone_lab, dots, trails, count)
+        self.soft = VGroup(formula, lines, zone, zone_lab, ticks, dots, trails, count)
+        graph = VGroup(graph, curve, marks)
 
-        # the same 2-D problem as before, lambda as at rest: lasso_step vs a plain subgradient step
+        # the same 2-D problem as before, lambda as at rest: the proximal step vs a plain subgradient step
         z = d.zero_axis
         k_max = len(d.ista) - 1
         lo = min(float(d.subgradient[:, z].min()), 0.0)
@@ -803,13 +866,35 @@ class L1vsL2Scene(RegvizScene):
         runs = redraw(lambda: int(round(self.k_index.get_value())), self.iterates)
         wobble = int(np.flatnonzero(d.subgradient[:, z] < 0)[0]) + 6  # past the first overshoot and back
         seconds = self.cue(f"Plain subgradient steps overshoot: w{z + 1} wobbles around 0.")
-        self.play(FadeIn(VGroup(frame, head)), run_time=0.7)
+        self.play(FadeOut(graph), FadeIn(VGroup(frame, head)), run_time=0.7)
         self.add(runs)
         self.play(self.k_index.animate.set_value(wobble), run_time=seconds - 0.7, rate_func=linear)
-        seconds = self.cue(f"lasso_step puts w{z + 1} on exactly 0 and keeps it there.")
+        seconds = self.cue(f"The proximal (soft-threshold) step puts w{z + 1} on 0 and keeps it there.")
         self.play(self.k_index.animate.set_value(k_max), run_time=seconds, rate_func=linear)
         runs.clear_updaters()
         self.play(FadeOut(VGroup(self.soft, frame, head, runs)), run_time=0.7)
+
+    def soft_graph(self):
+        """The graph of S(v) for inputs of both signs, on the right: flat at 0 on [-lr*lam, lr*lam], elsewhere
+        the line S = v moved lr*lam toward 0 (dashed). Returns (axes and labels, the curve, the 8 features)."""
+        d = self.d
+        reach = float(np.abs(d.graph_v).max())
+        g = Plane((-reach, reach), (-reach, reach), (5.0, 3.6), SIDES[1] + 0.2 * RIGHT + 0.45 * DOWN, equal=True)
+        t = d.dots_t
+        frame = VGroup(
+            Line(g.c2p(-reach, 0), g.c2p(reach, 0), color=MUTED, stroke_width=2),
+            Line(g.c2p(0, -reach), g.c2p(0, reach), color=MUTED, stroke_width=2),
+            DashedLine(g.c2p(-reach, -reach), g.c2p(reach, reach), color=MUTED, stroke_width=1.5),
+            MathTex("v", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(reach, 0), RIGHT, buff=0.12),
+            MathTex("S(v)", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(0, reach), LEFT, buff=0.12),
+            MathTex("S = v", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(reach, reach), DOWN, buff=0.15),
+        )
+        for value, side in ((-t, UP), (t, DOWN)):  # each label on the side of the axis the curve leaves free
+            frame.add(Line(g.c2p(value, 0) + 0.08 * DOWN, g.c2p(value, 0) + 0.08 * UP, color=L1, stroke_width=2),
+                      mono(fmt(value), size=SMALL_SIZE, color=L1).next_to(g.c2p(value, 0), side, buff=0.14))
+        curve = polyline(g, np.stack([d.graph_v, d.graph_s], 1), L1, 4)
+        marks = VGroup(*(Dot(g.c2p(v, o), radius=0.06, color=TEXT) for v, o in zip(d.dots_v, d.dots_out)))
+        return frame, curve, marks
 
     def iterates(self, k):
         return self.cached(("iterates", k), lambda: self.build_iterates(k))
@@ -818,7 +903,7 @@ class L1vsL2Scene(RegvizScene):
         d, p, z = self.d, self.iter_plane, self.d.zero_axis
         steps = np.arange(k + 1)
         group = VGroup()
-        for row, (name, path, color) in enumerate((("subgradient", d.subgradient, GRAD), ("lasso_step", d.ista, L1))):
+        for row, (name, path, color) in enumerate((("subgradient", d.subgradient, GRAD), ("proximal", d.ista, L1))):
             if k > 0:
                 group.add(polyline(p, np.stack([steps, path[: k + 1, z]], 1), color, 3))
             group.add(Dot(p.c2p(k, path[k, z]), radius=0.06, color=color))
@@ -827,55 +912,128 @@ class L1vsL2Scene(RegvizScene):
         return group
 
     # ------------------------------------------------------------------ (e) when to use which: twin features
-    def bars(self, i):
-        return self.cached(("bars", i), lambda: self.build_bars(i))
+    def bar_set(self, plane, values, color):
+        """Bars for the weights `values` on `plane`, each with its value above (exact zeros print as 0)."""
+        key = ("bars", id(plane), tuple(float(v) for v in values), str(color))
+        return self.cached(key, lambda: self.build_bar_set(plane, values, color))
 
-    def build_bars(self, i):
-        d = self.d
+    def build_bar_set(self, plane, values, color):
         group = VGroup()
-        for which, path, color in ((0, d.twin_l1, L1), (1, d.twin_l2, L2)):
-            p = self.bar_planes[which]
-            for j, value in enumerate(path[i]):
-                base = p.c2p(j, 0)
-                if value > 0:
-                    group.add(Rectangle(width=0.62, height=value * p.sy, stroke_width=0, fill_color=color,
-                                        fill_opacity=0.85).move_to(base, aligned_edge=DOWN))
-                group.add(self.number(weight(value), color if value != 0 else TEXT, base + (value * p.sy + 0.25) * UP))
-        group.add(self.number(f"λ = {fmt(d.twin_lams[i])}", TEXT, HEAD_Y * UP))
+        for j, value in enumerate(values):
+            base = plane.c2p(j, 0)
+            if value != 0:
+                bar = Rectangle(width=BAR_WIDTH, height=abs(value) * plane.sy, stroke_width=0, fill_color=color,
+                                fill_opacity=0.85)
+                group.add(bar.move_to(base, aligned_edge=DOWN if value > 0 else UP))
+            group.add(self.number(weight(value), color if value != 0 else TEXT,
+                                  base + (max(float(value), 0.0) * plane.sy + 0.25) * UP))
         return group
+
+    def bar_frame(self, plane, low):
+        """The base line and the feature names under it (below the lowest bar); returns (frame, names)."""
+        names = VGroup(*(mono(f"x{j + 1}", size=NUMBER_SIZE, color=TEXT).next_to(plane.c2p(j, low), DOWN, buff=0.15)
+                         for j in range(self.d.Xt.shape[1])))
+        twins = Line(plane.c2p(-0.35, low) + 0.6 * DOWN, plane.c2p(1.35, low) + 0.6 * DOWN, color=MUTED, stroke_width=2)
+        corr = mono(f"twins, corr {fmt(self.d.twin_corr)}", size=SMALL_SIZE, color=TEXT).next_to(twins, DOWN, buff=0.1)
+        base = Line(plane.c2p(-0.6, 0), plane.c2p(BAR_SLOTS - 0.6, 0), color=MUTED, stroke_width=2)
+        return VGroup(base, names, twins, corr), names
 
     def show_twins(self):
         d = self.d
-        top = float(max(d.twin_l1[: d.twin_show + 1].max(), d.twin_l2[: d.twin_show + 1].max()))
-        self.bar_planes = [Plane((-0.6, 2.6), (0, top), (4.2, 3.0), side + 0.55 * DOWN) for side in SIDES]
-        frame = VGroup()
+        show = d.twin_show
+        shown = np.vstack([d.twin_l1[: show + 1], d.twin_l2[: show + 1], d.mix_w, d.decayed[None]])
+        top, low = float(shown.max()), min(0.0, float(shown.min()))
+        size = (BAR_SLOTS * BAR_STEP, 3.0)
+        self.bar_planes = [Plane((-0.6, BAR_SLOTS - 0.6), (low, top), size, side + 0.55 * DOWN) for side in SIDES]
+        frames, names = zip(*(self.bar_frame(p, low) for p in self.bar_planes))
+        heads = VGroup()
         for which, side in enumerate(SIDES):
-            p = self.bar_planes[which]
-            frame.add(Line(p.c2p(-0.6, 0), p.c2p(2.6, 0), color=MUTED, stroke_width=2))
-            for j in range(3):
-                frame.add(mono(f"x{j + 1}", size=NUMBER_SIZE, color=TEXT).next_to(p.c2p(j, 0), DOWN, buff=0.15))
-            twins = Line(p.c2p(-0.35, 0) + 0.6 * DOWN, p.c2p(1.35, 0) + 0.6 * DOWN, color=MUTED, stroke_width=2)
-            frame.add(twins, mono(f"twins, corr {fmt(d.twin_corr)}", size=SMALL_SIZE, color=MUTED)
-                      .next_to(twins, DOWN, buff=0.1))
             head = label(("Lasso", "Ridge")[which], size=BODY_SIZE, color=(L1, L2)[which]).move_to(side + HEAD_Y * UP)
-            frame.add(head.align_to(HEAD_Y * UP + 0.15 * UP, UP))  # tops level: "Ridge" has a descender
+            heads.add(head.align_to(HEAD_Y * UP + 0.15 * UP, UP))  # tops level: "Ridge" has a descender
         self.bar_index = ValueTracker(0)
-        shown = redraw(lambda: int(round(self.bar_index.get_value())), self.bars)
-        third = d.twin_show // 3
-        seconds = self.cue(f"Twins: x1 and x2 carry one signal (correlation {fmt(d.twin_corr)}).")
-        self.play(FadeIn(frame), run_time=0.7)
-        self.add(shown)
+        index = lambda: int(round(self.bar_index.get_value()))  # noqa: E731
+        lasso = redraw(index, lambda i: self.bar_set(self.bar_planes[0], d.twin_l1[i], L1))
+        ridge = redraw(index, lambda i: self.bar_set(self.bar_planes[1], d.twin_l2[i], L2))
+        lam = redraw(index, lambda i: self.number(f"λ = {fmt(d.twin_lams[i])}", TEXT, HEAD_Y * UP))
+        third = show // 3
+        seconds = self.cue(f"Twins x1, x2 carry one signal (corr {fmt(d.twin_corr)}); x3 another; x4 is noise.")
+        self.play(FadeIn(VGroup(*frames, heads)), run_time=0.7)
+        self.add(lasso, ridge, lam)
         self.play(self.bar_index.animate.set_value(third), run_time=seconds - 0.7, rate_func=linear)
-        kept = d.twin_kept + 1
-        seconds = self.cue(f"As λ drops, lasso keeps x{kept} and leaves its twin at exactly 0.")
+        kept, other = d.twin_kept + 1, 2 - d.twin_kept
+        seconds = self.cue(f"As λ drops, lasso keeps x{kept}, an arbitrary pick: x{other} and x4 stay at 0.")
         self.play(self.bar_index.animate.set_value(2 * third), run_time=seconds, rate_func=linear)
-        seconds = self.cue("Ridge splits the weight: each twin gets about half.")
-        self.play(self.bar_index.animate.set_value(d.twin_show), run_time=seconds, rate_func=linear)
-        shown.clear_updaters()
-        tags = VGroup(
-            label("picks features", size=SMALL_SIZE, color=L1).move_to(SIDES[0] + ROW_Y * UP),
-            label("keeps all: the default", size=SMALL_SIZE, color=L2).move_to(SIDES[1] + ROW_Y * UP),
+        seconds = self.cue("Ridge splits the twins and gives noisy x4 a weight too.")
+        self.play(self.bar_index.animate.set_value(show), run_time=seconds, rate_func=linear)
+        for group in (lasso, ridge, lam):
+            group.clear_updaters()
+        self.when_to_use(frames, names, heads, lasso, ridge, lam)
+
+    def when_to_use(self, frames, names, heads, lasso, ridge, lam):
+        """The answer, acted out on the twins: L1 selects, L2 is the default and SGD's weight decay, and the
+        elastic net shares correlated features while the noise feature stays at exactly 0."""
+        d = self.d
+        left, right = SIDES
+        # L1: a sparse model; the features it drops are struck through
+        zeros = np.flatnonzero(d.twin_l1[d.twin_show] == 0)
+        strikes = VGroup(*(Line(names[0][j].get_left() + 0.08 * LEFT, names[0][j].get_right() + 0.08 * RIGHT,
+                                color=DROPPED, stroke_width=4) for j in zeros))
+        l1_tag = label("sparse: selects features", size=SMALL_SIZE, color=L1).move_to(left + ROW_Y * UP)
+        model = mono(model_text(d.twin_l1[d.twin_show]), size=SMALL_SIZE, color=L1).move_to(left + 1.6 * UP)
+        seconds = self.cue("When to use which? L1 for a sparse, readable model: it selects features.")
+        self.play(FadeIn(l1_tag, shift=0.1 * DOWN), run_time=1.0)
+        self.play(LaggedStart(*(Create(s) for s in strikes), lag_ratio=0.6), Write(model), run_time=max(1.0, seconds - 1.0))
+
+        # L2: the default; for plain SGD one step of it is weight decay, then the data gradient
+        factor = 1 - 2 * d.decay_lr * d.twin_lam
+        w = d.twin_l2[d.twin_show]
+        states = [w * (1 - s * (1 - factor)) for s in np.linspace(0, 1, DECAY_FRAMES)]
+        states += [d.decayed + s * (d.stepped - d.decayed) for s in np.linspace(0, 1, DECAY_FRAMES)[1:]]
+        scales = [1 - s * (1 - factor) for s in np.linspace(0, 1, DECAY_FRAMES)]
+        l2_tag = label("default: many small effects", size=SMALL_SIZE, color=L2).move_to(right + ROW_Y * UP)
+        rule = MathTex(r"w \leftarrow (1 - 2\,\mathrm{lr}\,\lambda)\,w - \mathrm{lr}\,\nabla \mathrm{loss}",
+                       font_size=SYMBOL_SIZE, color=L2).move_to(right + 1.6 * UP)
+        self.decay_index = ValueTracker(0)
+        step = lambda: int(round(self.decay_index.get_value()))  # noqa: E731
+        stepping = redraw(step, lambda k: self.bar_set(self.bar_planes[1], states[k], L2))
+        scale = redraw(lambda: min(step(), DECAY_FRAMES - 1),
+                       lambda k: self.number(f"w × {fmt(scales[k])}", L2, right + 1.0 * UP))
+        self.remove(ridge)
+        self.add(stepping)  # the same bars (state 0 is the ridge optimum), from here driven by the step
+        seconds = self.cue("L2 is the default. With SGD it is weight decay: w × (1 − 2·lr·λ),")
+        self.play(FadeIn(l2_tag, shift=0.1 * DOWN), Write(rule), run_time=1.4)
+        self.add(scale)
+        self.play(self.decay_index.animate.set_value(DECAY_FRAMES - 1), run_time=seconds - 1.4, rate_func=smooth)
+        adam = label("Adam: use AdamW", size=SMALL_SIZE, color=L2).move_to(right + 1.0 * UP)
+        seconds = self.cue("then the data gradient restores w. With Adam it isn't: use AdamW.")
+        scale.clear_updaters()
+        self.play(self.decay_index.animate.set_value(len(states) - 1), run_time=max(1.0, seconds - 1.6), rate_func=smooth)
+        self.play(FadeOut(scale), FadeIn(adam), run_time=1.0)
+        stepping.clear_updaters()
+
+        # correlated features: the elastic net, at the same lambda, its L1 share falling from 1 (the lasso)
+        spread = (TWIN_SPREAD - abs(left[0])) * RIGHT
+        p = self.bar_planes[0]
+        self.en_plane = Plane((p.x0, p.x1), (p.y0, p.y1), ((p.x1 - p.x0) * p.sx, (p.y1 - p.y0) * p.sy), 0.55 * DOWN)
+        en_frame, _ = self.bar_frame(self.en_plane, p.y0)
+        en_head = label("Elastic net", size=BODY_SIZE, color=ENET).move_to(HEAD_Y * UP)
+        en_head.align_to(HEAD_Y * UP + 0.15 * UP, UP)
+        self.mix_index = ValueTracker(0)
+        mixing = redraw(lambda: int(round(self.mix_index.get_value())), self.mixed)
+        seconds = self.cue("Correlated: elastic net (L1 + L2) shares the twins; x4 stays 0.")
+        self.play(
+            VGroup(frames[0], heads[0], lasso, strikes, l1_tag, model).animate.shift(-spread),
+            VGroup(frames[1], heads[1], stepping, l2_tag, rule, adam).animate.shift(spread),
+            lam.animate.move_to(LAM_LOW * UP),
+            run_time=1.0,
         )
-        self.cue("Pick features: L1. Keep all, stably: L2, the default.")
-        self.play(FadeIn(tags, shift=0.1 * DOWN), run_time=1.3)
-        self.wait(max(0.5, self._cue_end - self.renderer.time))
+        self.play(FadeIn(VGroup(en_frame, en_head)), FadeIn(mixing), run_time=0.8)
+        self.play(self.mix_index.animate.set_value(len(d.mix) - 1), run_time=max(1.5, seconds - 1.8), rate_func=linear)
+        mixing.clear_updaters()
+        self.wait(max(1.0, self._cue_end - self.renderer.time + 0.5))
+
+    def mixed(self, k):
+        """The elastic net's weights for L1 share mix[k], on the centre panel, with the share above."""
+        d = self.d
+        return VGroup(self.bar_set(self.en_plane, d.mix_w[k], ENET),
+                      self.number(f"L1 share {fmt(d.mix[k])}", ENET, ROW_Y * UP))

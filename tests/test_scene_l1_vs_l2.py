@@ -160,9 +160,19 @@ def test_soft_threshold_dead_zone_makes_the_zeros(shown, seed):
     # the zeros are exactly the inputs in the dead zone, and both kinds are on screen
     np.testing.assert_array_equal(d.dots_out == 0, np.abs(d.dots_v) <= d.dots_t)
     assert 0 < np.count_nonzero(d.dots_out == 0) < len(d.dots_out)
-    # outside the zone every input moves t towards 0
+    # outside the zone every input moves lr*lam towards 0, keeping its sign; both signs are on screen
     out = d.dots_out != 0
     np.testing.assert_allclose(np.abs(d.dots_v[out]) - np.abs(d.dots_out[out]), d.dots_t)
+    np.testing.assert_array_equal(np.sign(d.dots_out[out]), np.sign(d.dots_v[out]))
+    # the graph beside them is the same map for inputs of both signs: odd, flat on the dead zone, and
+    # elsewhere the line S = v moved lr*lam toward 0; it reaches every dot
+    np.testing.assert_array_equal(d.graph_s, regviz.soft_threshold(d.graph_v, d.dots_t))
+    np.testing.assert_allclose(d.graph_v, -d.graph_v[::-1])
+    np.testing.assert_allclose(d.graph_s, -d.graph_s[::-1])
+    dead = np.abs(d.graph_v) <= d.dots_t
+    assert np.all(d.graph_s[dead] == 0) and dead.sum() > 1
+    np.testing.assert_allclose(d.graph_v[~dead] - d.graph_s[~dead], np.sign(d.graph_v[~dead]) * d.dots_t)
+    assert np.abs(d.graph_v).max() >= np.abs(d.dots_v).max()
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -198,6 +208,46 @@ def test_twins_lasso_keeps_one_ridge_splits(shown, seed):
     a, b = d.twin_l2[i, :2]
     assert a > 0 and b > 0 and abs(a - b) < 0.1 * (a + b)  # ridge gives each twin about half
     assert np.all(d.twin_l2[: i + 1] != 0)
+    # x4 is noise: the lasso leaves it at exactly 0, ridge gives it a weight ("gives x4 a weight too")
+    assert d.twin_l1[i, 3] == 0 and d.twin_l2[i, 3] != 0
+    assert d.twin_lam == d.twin_lams[i]
+
+
+def elastic_net_subgradient_gap(d, w, rho):
+    """How far 0 is from the subdifferential of the elastic-net objective at w (0 at the optimum)."""
+    lam = d.twin_lam
+    smooth = d.Xt.T @ (d.Xt @ w - d.yt) / len(d.yt) + regviz.l2_grad(w, (1 - rho) * lam)  # (d,)
+    nonzero = w != 0
+    gap = np.abs(smooth[nonzero] + rho * lam * np.sign(w[nonzero]))  # = 0 off zero
+    slack = np.maximum(np.abs(smooth[~nonzero]) - rho * lam, 0)  # |grad| <= rho*lam at an exact zero
+    return float(np.concatenate([gap, slack]).max())
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_elastic_net_shares_the_twins_and_keeps_the_noise_at_zero(shown, seed):
+    d = shown[seed]
+    assert d.mix[0] == 1.0 and np.all(np.diff(d.mix) < 0)
+    # every state drawn is the elastic-net optimum for its L1 share: the subgradient condition holds
+    for rho, w in zip(d.mix, d.mix_w):
+        assert elastic_net_subgradient_gap(d, w, rho) < 1e-6  # fit stops at 1e-12 steps; O(1) features
+    # the L1 share 1 is the lasso the left panel shows, at the same lambda
+    np.testing.assert_allclose(d.mix_w[0], d.twin_l1[d.twin_show], atol=1e-6)
+    # at the end both twins are kept, shared within 10%, and the noise feature is exactly 0
+    a, b = d.mix_w[-1, :2]
+    assert a > 0 and b > 0 and abs(a - b) < 0.1 * (a + b)
+    assert np.all(d.mix_w[:, 3] == 0)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_ridge_step_is_weight_decay_then_the_data_gradient(shown, seed):
+    d = shown[seed]
+    w, lam, lr = d.twin_l2[d.twin_show], d.twin_lam, d.decay_lr
+    factor = 1 - 2 * lr * lam
+    assert 0 < factor < 1
+    np.testing.assert_allclose(d.decayed, factor * w)  # the decay half: w shrinks by 1 - 2 lr lam
+    data_step = -lr * d.Xt.T @ (d.Xt @ w - d.yt) / len(d.yt)
+    np.testing.assert_allclose(d.stepped, d.decayed + data_step, atol=1e-12)  # then the data gradient
+    np.testing.assert_allclose(d.stepped, w, atol=1e-9)  # and at the optimum that puts w back
 
 
 def test_round_up_stays_on_the_true_side():
