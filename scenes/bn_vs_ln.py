@@ -105,7 +105,6 @@ def mix(values, k):
 class BNvsLNScene(RegvizScene):
     def construct(self):
         self.d = data(self.seed)
-        self.cue_end = 0.0
         self.headline()
         self.show_block()
         self.batch_slices()
@@ -118,13 +117,14 @@ class BNvsLNScene(RegvizScene):
 
     # --- pacing: a caption starts with the animation it names and lasts its reading time ---
     def narrate(self, text):
-        self.finish_cue()
-        self.cue_end = self.renderer.time + self.say(text, wait=0)
+        self.hold_caption()  # the previous caption has had its reading time
+        self.say(text, wait=0)
 
     def finish_cue(self, rest=0.0):
-        left = max(rest, self.cue_end - self.renderer.time)
-        if left > 0.05:
-            self.wait(left)
+        """Wait until the current caption has been on screen for its reading time, then `rest` s more."""
+        self.hold_caption()
+        if rest > 0:
+            self.wait(rest)
 
     # --- the block: sentences x tokens x features, with padding ---
     def block(self):

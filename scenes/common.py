@@ -5,6 +5,7 @@ look like one series. The base scene also carries the seed (every number on scre
 it by the regviz core) and the caption helper that writes Manim subcaptions, which become the
 clip's .srt file.
 """
+import math
 import textwrap
 
 from manim import (
@@ -195,7 +196,10 @@ class RegvizScene(Scene):
         before the next say() when the animations under a caption were shorter than its reading time."""
         left = getattr(self, "_caption_end", 0.0) - self.renderer.time
         if left > 1e-3:
-            self.wait(left)
+            # in whole frames, rounded up: a still wait draws int(seconds * fps) frames, which cut a cue short
+            # (at the layout test's 4 fps by up to a quarter second)
+            frame = 1 / self.camera.frame_rate
+            self.wait((math.ceil(left / frame - 1e-9) + 1e-6) * frame)
 
     def clear_caption(self):
         """Nothing left to clear: captions are a subtitle track, timed by their cues."""
