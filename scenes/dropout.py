@@ -7,7 +7,8 @@ forwards, n counting up to 1000, brings each bar back to x (E[y] = x). At p = 0.
 DROP) about one unit in five goes and survivors grow x1.25. Then the implicit ensemble: three thinned
 copies of a small network, sharing its weights, each with its own mask; their mean output over more
 and more masks reaches what eval() computes in one pass with the full network, no mask and no scaling.
-Every number comes from `data(seed)`.
+Why it regularizes (scenes/why.py): on a small noisy problem, dropout narrows the gap between training and
+held-out loss of a network far too big for it. Every number comes from `data(seed)` and the core.
 """
 from dataclasses import dataclass
 
@@ -55,6 +56,7 @@ from scenes.common import (
     lean,
 )
 from scenes.listing import listing
+from scenes.why import WhyMixin
 
 
 P = 0.5  # probability of DROPPING a unit (PyTorch's convention)
@@ -163,7 +165,7 @@ def typeset_digits():
     DecimalNumber(-1234567890.5, num_decimal_places=1, group_with_commas=True)
 
 
-class DropoutScene(RegvizScene):
+class DropoutScene(WhyMixin, RegvizScene):
     def construct(self):
         self.d = data(self.seed)
         typeset_digits()
@@ -175,6 +177,7 @@ class DropoutScene(RegvizScene):
         self.other_p()
         self.ensemble()
         self.inference()
+        self.why_dropout_gap()  # scenes/why.py: the demonstrated claim, for this seed
 
     # --- builders: the bars ---
     def bar_x(self, i):

@@ -9,7 +9,8 @@ import math
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, Indicate, LaggedStart, Line, Rectangle, VGroup,
+    DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, GrowFromEdge, Indicate, LaggedStart, Line,
+    Rectangle, VGroup,
 )
 
 from regviz import experiments
@@ -109,42 +110,72 @@ class WhyMixin:
         self.wait(1.0)
 
     def why_dropout_gap(self, seed=None):
-        """Dropout narrows the gap between training and held-out loss (Q2)."""
+        """Dropout narrows the gap between training and held-out loss (Q2): the clip's seed as bars, then the
+        ten seeds the claim runs over, each as its two gaps."""
         d = dropout_gap_data(self.seed if seed is None else seed)
         self.clear_stage()
         top = max(d["test"]) * 1.15
         axes, ticks, names = self.chart_axes(
             (0, 5, 1), (0, top, 0.5), "", "loss (eval mode)", [], [(v, f"{v:g}") for v in np.arange(0, top, 0.5)],
-            width=8.0)
+            width=5.6, height=3.8)
+        chart = VGroup(axes, ticks, names)
+        chart.to_edge(LEFT, buff=0.9)
         groups = [(1.25, "no dropout", DROPPED, 0), (3.75, f"dropout p = {d['p'][1]:g}", KEPT, 1)]
-        self.say("Why does it regularize? A small noisy problem, a network far too big.", wait=0)
-        self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=2.4)
-        bars, names_under = VGroup(), VGroup()
+        bars, names_under = [], VGroup()
         for centre, name, color, i in groups:
+            pair = []
             for offset, value, fill, word in ((-0.45, d["train"][i], 0.35, "train"), (0.45, d["test"][i], 0.9, "held-out")):
                 base, tip = axes.c2p(centre + offset, 0), axes.c2p(centre + offset, value)
-                bar = Rectangle(width=0.8, height=max(tip[1] - base[1], 0.01), stroke_width=0)
+                bar = Rectangle(width=0.55, height=max(tip[1] - base[1], 0.01), stroke_width=0)
                 bar.set_fill(color, fill).move_to(base, aligned_edge=DOWN)
-                bars.add(VGroup(bar, label(word, size=CHART_SIZE - 2, color=MUTED).next_to(base, DOWN, buff=0.12)))
+                pair.append((bar, label(word, size=CHART_SIZE - 2, color=MUTED).next_to(base, DOWN, buff=0.12)))
+            bars.append(pair)
             names_under.add(label(name, size=CHART_SIZE, color=color).next_to(axes.c2p(centre, 0), DOWN, buff=0.5))
-        self.hold_caption()
-        self.say("30 training samples: without dropout it memorises them.", wait=0)
-        self.play(FadeIn(names_under[0]), *(FadeIn(b, shift=0.3 * UP) for b in bars[:2]), run_time=2.4)
+
+        def grow(pair):  # each bar rises from the axis to its loss: the value being measured
+            return [anim for bar, word in pair for anim in (GrowFromEdge(bar, DOWN), FadeIn(word))]
+
+        self.say("Why does it regularize? A small noisy problem, a network far too big.", wait=0)
+        self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=1.2)
+        self.play(FadeIn(names_under[0]), *grow(bars[0]), run_time=2.6)
         gap_plain = d["test"][0] - d["train"][0]
         gap_drop = d["test"][1] - d["train"][1]
-        self.hold_caption()
-        self.say(f"With dropout the gap shrinks from {fmt(gap_plain)} to {fmt(gap_drop)}.", wait=0)
-        self.play(FadeIn(names_under[1]), *(FadeIn(b, shift=0.3 * UP) for b in bars[2:]), run_time=2.4)
         gaps, gap_labels = VGroup(), VGroup()
         for (centre, _, color, i) in groups:
             top_y, low_y = d["test"][i], d["train"][i]
-            gaps.add(Line(axes.c2p(centre + 1.0, low_y), axes.c2p(centre + 1.0, top_y), color=TEXT, stroke_width=3))
+            gaps.add(Line(axes.c2p(centre + 0.95, low_y), axes.c2p(centre + 0.95, top_y), color=TEXT, stroke_width=3))
             gap_labels.add(mono(fmt(top_y - low_y), size=CHART_SIZE, color=TEXT)
-                           .next_to(axes.c2p(centre + 1.0, (top_y + low_y) / 2), RIGHT, buff=0.1))
-        self.play(Create(gaps), FadeIn(gap_labels), run_time=1.8)
+                           .next_to(axes.c2p(centre + 0.95, (top_y + low_y) / 2), RIGHT, buff=0.08))
         self.hold_caption()
-        self.say("Held in 10 of 10 seeds here; it does not always lower held-out loss.", wait=0)
-        self.play(Indicate(gap_labels[1], color=KEPT), run_time=1.6)
+        self.say("30 training samples: without dropout it memorises them.", wait=0)
+        values = [VGroup(*(mono(fmt(value), size=CHART_SIZE - 2, color=TEXT).next_to(bar, UP, buff=0.08)
+                           for (bar, _), value in zip(bars[i], (d["train"][i], d["test"][i])))) for i in range(2)]
+        self.play(FadeIn(values[0][0], shift=0.2 * DOWN), Indicate(bars[0][0][0], color=DROPPED), run_time=1.4)
+        self.play(Create(gaps[0]), FadeIn(gap_labels[0], shift=0.2 * LEFT), run_time=1.6)
+        self.hold_caption()
+        self.say(f"With dropout the gap shrinks from {fmt(gap_plain)} to {fmt(gap_drop)}.", wait=0)
+        self.play(FadeIn(values[0][1]), FadeIn(names_under[1]), *grow(bars[1]), run_time=2.0)
+        self.play(FadeIn(values[1], shift=0.2 * DOWN), run_time=0.8)
+        self.play(Create(gaps[1]), FadeIn(gap_labels[1]), run_time=1.2)
+        # the claim's ten seeds: each seed's gap without (red) and with dropout (green)
+        seeds = [experiments.dropout_gap(s) for s in experiments.seeds(10)]
+        plain = [r["test"][0] - r["train"][0] for r in seeds]
+        drop = [r["test"][1] - r["train"][1] for r in seeds]
+        high = max(plain) * 1.15
+        strip, strip_ticks, strip_names = self.chart_axes(
+            (0, 10, 1), (0, high, 0.5), "seed", "gap, 10 seeds", [(i + 0.5, str(i)) for i in range(0, 10, 3)],
+            [(v, f"{v:g}") for v in np.arange(0, high, 1.0)], width=4.2, height=3.8)
+        VGroup(strip, strip_ticks, strip_names).to_edge(RIGHT, buff=0.7).align_to(chart, DOWN)
+        pairs = VGroup(*(
+            VGroup(Line(strip.c2p(i + 0.5, a), strip.c2p(i + 0.5, b), color=MUTED, stroke_width=2),
+                   Dot(strip.c2p(i + 0.5, a), radius=0.06, color=DROPPED), Dot(strip.c2p(i + 0.5, b), radius=0.06, color=KEPT))
+            for i, (a, b) in enumerate(zip(plain, drop))
+        ))
+        held = sum(b < a for a, b in zip(plain, drop))
+        self.hold_caption()
+        self.say(f"Held in {held} of 10 seeds; it need not lower held-out loss.", wait=0)
+        self.play(Create(strip), FadeIn(strip_ticks), FadeIn(strip_names), run_time=1.0)
+        self.play(LaggedStart(*(FadeIn(pair, shift=0.2 * DOWN) for pair in pairs), lag_ratio=0.25), run_time=2.4)
         self.hold_caption()
         self.wait(1.0)
 
