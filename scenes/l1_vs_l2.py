@@ -887,7 +887,7 @@ class L1vsL2Scene(RegvizScene):
             DashedLine(g.c2p(-reach, -reach), g.c2p(reach, reach), color=MUTED, stroke_width=1.5),
             MathTex("v", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(reach, 0), RIGHT, buff=0.12),
             MathTex("S(v)", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(0, reach), LEFT, buff=0.12),
-            MathTex("S = v", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(reach, reach), DOWN, buff=0.15),
+            MathTex("S = v", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(reach, reach), LEFT, buff=0.15),
         )
         for value, side in ((-t, UP), (t, DOWN)):  # each label on the side of the axis the curve leaves free
             frame.add(Line(g.c2p(value, 0) + 0.08 * DOWN, g.c2p(value, 0) + 0.08 * UP, color=L1, stroke_width=2),
@@ -934,7 +934,8 @@ class L1vsL2Scene(RegvizScene):
         names = VGroup(*(mono(f"x{j + 1}", size=NUMBER_SIZE, color=TEXT).next_to(plane.c2p(j, low), DOWN, buff=0.15)
                          for j in range(self.d.Xt.shape[1])))
         twins = Line(plane.c2p(-0.35, low) + 0.6 * DOWN, plane.c2p(1.35, low) + 0.6 * DOWN, color=MUTED, stroke_width=2)
-        corr = mono(f"twins, corr {fmt(self.d.twin_corr)}", size=SMALL_SIZE, color=TEXT).next_to(twins, DOWN, buff=0.1)
+        corr = mono(f"twins, corr {fmt(self.d.twin_corr)}", size=SMALL_SIZE, color=TEXT)
+        corr.next_to(twins, DOWN, buff=0.1, aligned_edge=LEFT)  # wider than the bracket: it runs inward
         base = Line(plane.c2p(-0.6, 0), plane.c2p(BAR_SLOTS - 0.6, 0), color=MUTED, stroke_width=2)
         return VGroup(base, names, twins, corr), names
 
@@ -979,7 +980,7 @@ class L1vsL2Scene(RegvizScene):
         strikes = VGroup(*(Line(names[0][j].get_left() + 0.08 * LEFT, names[0][j].get_right() + 0.08 * RIGHT,
                                 color=DROPPED, stroke_width=4) for j in zeros))
         l1_tag = label("sparse: selects features", size=SMALL_SIZE, color=L1).move_to(left + ROW_Y * UP)
-        model = mono(model_text(d.twin_l1[d.twin_show]), size=SMALL_SIZE, color=L1).move_to(left + 1.6 * UP)
+        model = mono(model_text(d.twin_l1[d.twin_show]), size=SMALL_SIZE, color=L1).move_to(left + 1.7 * UP)
         seconds = self.cue("When to use which? L1 for a sparse, readable model: it selects features.")
         self.play(FadeIn(l1_tag, shift=0.1 * DOWN), run_time=1.0)
         self.play(LaggedStart(*(Create(s) for s in strikes), lag_ratio=0.6), Write(model), run_time=max(1.0, seconds - 1.0))
