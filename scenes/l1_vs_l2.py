@@ -887,7 +887,7 @@ class L1vsL2Scene(RegvizScene):
             DashedLine(g.c2p(-reach, -reach), g.c2p(reach, reach), color=MUTED, stroke_width=1.5),
             MathTex("v", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(reach, 0), RIGHT, buff=0.12),
             MathTex("S(v)", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(0, reach), LEFT, buff=0.12),
-            MathTex("S = v", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(reach, reach), LEFT, buff=0.15),
+            MathTex("S = v", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(reach, reach), UP + LEFT, buff=0.05),
         )
         for value, side in ((-t, UP), (t, DOWN)):  # each label on the side of the axis the curve leaves free
             frame.add(Line(g.c2p(value, 0) + 0.08 * DOWN, g.c2p(value, 0) + 0.08 * UP, color=L1, stroke_width=2),

@@ -140,6 +140,9 @@ def test_lasso_reaches_exact_zeros_ridge_stays_above_the_log_axis(shown, seed):
     assert d.zeros_l1[-1] == d.path_l1.shape[1]  # past lam_max every lasso coefficient is exactly 0
     assert d.zeros_l1[0] < d.zeros_l1[-1]
     assert np.all(d.smallest_l1[d.zeros_l1 > 0] == 0)  # "min |w| 0" is shown exactly when a zero exists
+    zero = d.path_l1 == 0  # "...land on exactly 0 as lambda grows, and stay there": once 0, 0 for every larger lambda
+    for j in np.flatnonzero(zero.any(axis=0)):
+        assert np.all(zero[np.argmax(zero[:, j]):, j])
     assert np.all(d.zeros_l2 == 0)  # ridge shrinks but never lands on 0...
     # ...and every ridge |w_j| is drawn on the log axis, above its floor: small, visibly not 0
     assert np.all(np.abs(d.path_l2) >= 10.0**d.log_floor)
