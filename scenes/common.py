@@ -308,11 +308,10 @@ def redrawn(build, holder=None):
 
     def rebuild(group):
         parts = [m for m in build().get_family() if len(m.points)]
-        while len(group.submobjects) < len(parts):
-            group.add(VMobject())
+        for part in parts[len(group.submobjects):]:  # a slot takes its style once: a fade's changes stay
+            group.add(VMobject().match_style(part, family=False))
         for slot, part in zip(group.submobjects, parts):
             slot.points = part.points
-            slot.match_style(part, family=False)
         for slot in group.submobjects[len(parts):]:
             slot.clear_points()
 
