@@ -4,7 +4,8 @@ Every number on screen comes from `data(seed)`, which runs regviz.BatchNorm on s
 the batch grid, its column statistics, x-hat and y, the running statistics over many training
 steps (with each batch's mean, the dots the running line passes through), the squared deviations
 behind the biased and the unbiased variance, and the outputs of one sample placed in two
-different batches, in train() and in eval().
+different batches, in train() and in eval(). Then why it helps (scenes/why.py): not less internal
+covariate shift, but larger learning rates, shown as this seed's learning-rate sweep with and without it.
 """
 import copy
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from scenes.common import (
     BATCH, BODY_SIZE, DROPPED, KEPT, L2, MUTED, NUMBER_SIZE, SMALL_SIZE, TEXT,
     RegvizScene, counting, fmt, label, mono, number_grid, redrawn,
 )
+from scenes.why import WhyMixin
 
 
 N, C = 4, 3  # the batch on screen: N samples (rows) x C features (columns)
@@ -173,7 +175,7 @@ class Chart:
         ])
 
 
-class BatchNormScene(RegvizScene):
+class BatchNormScene(WhyMixin, RegvizScene):
     def construct(self):
         self.d = data(self.seed)
         self.headline()
@@ -190,6 +192,7 @@ class BatchNormScene(RegvizScene):
         self.unbiased_trap()
         self.clear_stage()
         self.eval_mode()
+        self.why_learning_rates()  # scenes/why.py: the demonstrated claim, for this seed
         self.finish_cue(rest=0.5)
 
     # --- pacing: a caption starts with the animation it names and lasts its reading time ---

@@ -19,6 +19,7 @@ from scenes.common import (
     BATCH, BODY_SIZE, DROPPED, FAINT, LAYER, MUTED, PANEL, SMALL_SIZE, TEXT,
     RegvizScene, counting, fmt, label, mono, redrawn,
 )
+from scenes.why import WhyMixin
 
 
 B, T, D = 3, 4, 3  # the block on screen: B sentences x T token slots x D features
@@ -102,7 +103,7 @@ def mix(values, k):
     return (1 - (k - i)) * values[i] + (k - i) * values[i + 1]
 
 
-class BNvsLNScene(RegvizScene):
+class BNvsLNScene(WhyMixin, RegvizScene):
     def construct(self):
         self.d = data(self.seed)
         self.headline()
@@ -111,6 +112,7 @@ class BNvsLNScene(RegvizScene):
         self.layer_slices()
         self.clear_stage()
         self.batch_of_one()
+        self.why_padding()  # scenes/why.py: the demonstrated claim, for this seed
         self.clear_stage()
         self.recap()
         self.finish_cue(rest=0.5)

@@ -60,6 +60,7 @@ class WhyMixin:
     def why_learning_rates(self, seed=None):
         """Batch norm trains at learning rates where the plain network does not (Q3)."""
         d = learning_rate_data(self.seed if seed is None else seed)
+        self.hold_caption()  # the clip's last caption has had its reading time
         self.clear_stage()
         top = 2.0  # losses above this (or diverged) sit on the top edge, marked with a cross
         lrs = d["batch"]["lr"]
@@ -107,12 +108,13 @@ class WhyMixin:
         self.play(LaggedStart(*(Indicate(dot, color=BATCH) for dot in curves["batch"][0]), lag_ratio=0.15),
                   run_time=2.0)
         self.hold_caption()
-        self.wait(1.0)
+        self.wait(0.5)
 
     def why_dropout_gap(self, seed=None):
         """Dropout narrows the gap between training and held-out loss (Q2): the clip's seed as bars, then the
         ten seeds the claim runs over, each as its two gaps."""
         d = dropout_gap_data(self.seed if seed is None else seed)
+        self.hold_caption()  # the clip's last caption has had its reading time
         self.clear_stage()
         top = max(d["test"]) * 1.15
         axes, ticks, names = self.chart_axes(
@@ -177,11 +179,12 @@ class WhyMixin:
         self.play(Create(strip), FadeIn(strip_ticks), FadeIn(strip_names), run_time=1.0)
         self.play(LaggedStart(*(FadeIn(pair, shift=0.2 * DOWN) for pair in pairs), lag_ratio=0.25), run_time=2.4)
         self.hold_caption()
-        self.wait(1.0)
+        self.wait(0.5)
 
     def why_padding(self, seed=None):
         """Small padded batches make batch norm's statistics swing; layer norm's do not move (Q4)."""
         d = padding_data(self.seed if seed is None else seed)
+        self.hold_caption()  # the clip's last caption has had its reading time
         self.clear_stage()
         bn, ln = d["bn_token_feature_0"], d["ln_token_feature_0"]
         lo, hi = min(bn + ln), max(bn + ln)
@@ -218,4 +221,4 @@ class WhyMixin:
         self.say("Rounding apart, layer norm never moves; batch norm does.", wait=0)
         self.play(FadeIn(spread, shift=0.1 * UP), bn_dots.animate.set_opacity(0.5), run_time=1.6)
         self.hold_caption()
-        self.wait(1.0)
+        self.wait(0.5)

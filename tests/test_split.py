@@ -83,8 +83,8 @@ def test_a_split_render_is_the_serial_render(tiny_renders, tmp_path):
     """Two processes drawing one real clip (regviz/split.py) give the serial clip: the same number of frames,
     the same frames exactly (tolerance 0, not codec noise: each play's segment is drawn from the same state and
     encoded by the same encoder as in a serial render, then joined the same way) and the same caption times."""
-    serial, _ = tiny_renders["dropout"]  # rendered whole, by one process
-    split = regviz.app.render.render_scene("dropout", quality="low", out_dir=tmp_path, cache_dir=tmp_path / "c", progress=False,
+    serial, _ = tiny_renders["dropout_backward"]  # rendered whole, by one process
+    split = regviz.app.render.render_scene("dropout_backward", quality="low", out_dir=tmp_path, cache_dir=tmp_path / "c", progress=False,
                          overrides=TINY, jobs=2)
     frames_a, frames_b = decode_frames(serial.path), decode_frames(split.path)
     assert len(frames_a) == len(frames_b) > 100
