@@ -195,17 +195,6 @@ class BatchNormScene(WhyMixin, RegvizScene):
         self.why_learning_rates()  # scenes/why.py: the demonstrated claim, for this seed
         self.finish_cue(rest=0.5)
 
-    # --- pacing: a caption starts with the animation it names and lasts its reading time ---
-    def narrate(self, text):
-        self.hold_caption()  # the previous caption has had its reading time
-        self.say(text, wait=0)
-
-    def finish_cue(self, rest=0.0):
-        """Wait until the current caption has been on screen for its reading time, then `rest` s more."""
-        self.hold_caption()
-        if rest > 0:
-            self.wait(rest)
-
     # --- the batch and one feature's statistics, counted on screen ---
     def show_batch(self):
         grid = number_grid(self.d.x, cell_width=CELL_W).move_to([-2.6, 1.0, 0])

@@ -117,17 +117,6 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         self.recap()
         self.finish_cue(rest=0.5)
 
-    # --- pacing: a caption starts with the animation it names and lasts its reading time ---
-    def narrate(self, text):
-        self.hold_caption()  # the previous caption has had its reading time
-        self.say(text, wait=0)
-
-    def finish_cue(self, rest=0.0):
-        """Wait until the current caption has been on screen for its reading time, then `rest` s more."""
-        self.hold_caption()
-        if rest > 0:
-            self.wait(rest)
-
     # --- the block: sentences x tokens x features, with padding ---
     def block(self):
         d = self.d

@@ -201,6 +201,17 @@ class RegvizScene(Scene):
             frame = 1 / self.camera.frame_rate
             self.wait((math.ceil(left / frame - 1e-9) + 1e-6) * frame)
 
+    def narrate(self, text):
+        """Start caption `text` once the previous one has had its reading time; the next plays run under it."""
+        self.hold_caption()
+        self.say(text, wait=0)
+
+    def finish_cue(self, rest=0.0):
+        """Wait until the current caption has been on screen for its reading time, then `rest` s more."""
+        self.hold_caption()
+        if rest > 0:
+            self.wait(rest)
+
     def clear_caption(self):
         """Nothing left to clear: captions are a subtitle track, timed by their cues."""
         self._caption = None
