@@ -292,7 +292,7 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         y_row = row(d.one_out, "y", BATCH)
         boxes = VGroup(*[Rectangle(width=1.2, height=0.5, color=BATCH, stroke_width=3).move_to([xs[j], ys["x"], 0])
                          for j in range(D)])
-        self.narrate("A batch of one: each feature's batch is a single value, so μ = x and σ² = 0.")
+        self.narrate("One sample with one position: each feature sees one value, so μ = x, σ² = 0.")
         self.play(FadeIn(heading), FadeIn(heads), FadeIn(names[0]), FadeIn(x_row), run_time=0.8)
         self.play(Create(boxes), run_time=0.8)
         copies = [mono(fmt(v), size=SMALL_SIZE, color=TEXT).move_to([xs[j], ys["x"], 0])

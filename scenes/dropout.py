@@ -166,6 +166,10 @@ def typeset_digits():
 
 
 class DropoutScene(WhyMixin, RegvizScene):
+    # seed 21: p = 0.5 drops 4 of the 8 units and p = 0.2 drops 1, so the two p look different on screen;
+    # its three thinned networks all keep a hidden unit (a mask may drop every unit: not a first example)
+    seed = 21
+
     def construct(self):
         self.d = data(self.seed)
         typeset_digits()
@@ -388,7 +392,8 @@ class DropoutScene(WhyMixin, RegvizScene):
         self.hold_caption()
         self.say("They all share one set of weights: the same edges in each.", wait=0)
         # a unit's edges from the first network, slid onto the others: the same weights, line for line
-        k = int(np.flatnonzero(d.net_masks[0])[0])
+        kept_by_all = np.flatnonzero(np.all(d.net_masks, axis=0))  # a unit every mask keeps: live in each net
+        k = int(kept_by_all[0]) if kept_by_all.size else int(np.flatnonzero(d.net_masks[0])[0])
         home = self.nets[0][0][k]
         bundle = home.copy().set_stroke(KEPT)
         self.play(FadeIn(bundle), run_time=0.4)
@@ -441,7 +446,7 @@ class DropoutScene(WhyMixin, RegvizScene):
                               lag_ratio=0.1),
                   run_time=1.6)
         self.hold_caption()
-        self.say("One pass gives the ensemble's average: why training scales.", wait=0)
+        self.say("One pass approximates the ensemble's average: why training scales.", wait=0)
         # the thinned networks, laid over the full one: together they cover it
         overlays = [net[0].copy().set_stroke(KEPT, opacity=0.6) for net in self.nets]
         self.play(*(FadeOut(o, target_position=full[0].get_center()) for o in overlays), run_time=1.5)

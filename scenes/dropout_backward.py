@@ -447,6 +447,7 @@ class DropoutBackwardScene(RegvizScene):
         self.play(
             FadeIn(self.panel), FadeIn(self.code),
             FadeOut(self.formula_forward), FadeIn(eval_formulas[0]),
+            FadeOut(self.formula_backward), FadeOut(self.dx_values),  # nothing from training stays on screen
             run_time=0.8,
         )
         self.play(
@@ -464,14 +465,14 @@ class DropoutBackwardScene(RegvizScene):
         self.say("With no mask, backward hands back dy itself.", wait=0)
         self.play(
             self.listing.highlight(LINE_EVAL_BACKWARD, KEPT),
-            FadeOut(self.formula_backward), FadeIn(eval_formulas[1]),
-            FadeOut(self.dx_values),
+            FadeIn(eval_formulas[1]),
             run_time=0.8,
         )
         dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", every, GRAD)
         self.play(*moves, run_time=1.2)
         self.dx_values = self.values("dx", d.eval_dx, [GRAD] * UNITS)
         self.play(FadeOut(dots), FadeIn(self.dx_values, scale=0.8), run_time=0.6)
+        self.wait(2.0)  # the result, dx = dy, stays long enough to read before the practice card
 
     def practise(self):
         self.hold_caption()

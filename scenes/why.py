@@ -75,7 +75,7 @@ class WhyMixin:
         threshold = DashedLine(axes.c2p(0, d["threshold"]), axes.c2p(x_end, d["threshold"]),
                                color=MUTED, stroke_width=2)
         trains = label("trains below this line", size=CHART_SIZE, color=MUTED)
-        trains.next_to(axes.c2p((at(lrs[2]) + at(lrs[3])) / 2, d["threshold"]), DOWN, buff=0.08)  # clear of both curves
+        trains.next_to(axes.c2p(at(lrs[3]) + 0.6, d["threshold"]), DOWN, buff=0.08)  # clear of both curves
         self.say("Why does it help? The original paper said: less internal covariate shift.", wait=0)
         self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=2.4)
         self.play(Create(threshold), FadeIn(trains), run_time=1.6)
@@ -88,8 +88,9 @@ class WhyMixin:
             line = VGroup(*(Line(a, b, color=color, stroke_width=4) for a, b in zip(points, points[1:])))
             tag = label(name, size=CHART_SIZE, color=color)
             curves[key] = (dots, line, tag)
-        curves["plain"][2].next_to(axes.c2p(0, top + 0.2), DOWN + RIGHT, buff=0.15)
-        curves["batch"][2].next_to(curves["plain"][2], DOWN, buff=0.12).align_to(curves["plain"][2], LEFT)
+        # the legend in the lower right: below both curves' right ends, clear of the band's label
+        curves["batch"][2].next_to(axes.c2p(x_end, 0), UP + LEFT, buff=0.15)
+        curves["plain"][2].next_to(curves["batch"][2], UP, buff=0.12).align_to(curves["batch"][2], RIGHT)
         for key in ("plain", "batch"):
             dots, line, tag = curves[key]
             self.play(FadeIn(tag), LaggedStart(*(FadeIn(dot, scale=0.5) for dot in dots), lag_ratio=0.3),
@@ -97,11 +98,14 @@ class WhyMixin:
         best_plain, best_batch = d["largest_plain"], d["largest_batch"]
         self.hold_caption()
         self.say(f"It trains up to lr {best_batch:g} with batch norm, {best_plain:g} without.", wait=0)
-        band = Rectangle(width=abs(axes.c2p(at(best_batch), 0)[0] - axes.c2p(at(best_plain), 0)[0]),
+        # the rates where batch norm trains and the plain net does not: past the plain net's largest (half a
+        # doubling on, between grid points) up to half a doubling past batch norm's largest
+        left, right = at(best_plain) + 0.5, at(best_batch) + 0.5
+        band = Rectangle(width=axes.c2p(right, 0)[0] - axes.c2p(left, 0)[0],
                          height=axes.c2p(0, top + 0.2)[1] - axes.c2p(0, 0)[1], stroke_width=0)
-        band.set_fill(BATCH, 0.12).move_to(axes.c2p((at(best_plain) + at(best_batch)) / 2, (top + 0.2) / 2))
+        band.set_fill(BATCH, 0.12).move_to(axes.c2p((left + right) / 2, (top + 0.2) / 2))
         only = label("only batch norm trains here", size=CHART_SIZE, color=BATCH)
-        only.move_to(axes.c2p((at(best_plain) + at(best_batch)) / 2, 1.5))
+        only.move_to(axes.c2p((left + right) / 2, 1.5))
         self.play(FadeIn(band), FadeIn(only), run_time=1.6)
         self.hold_caption()
         self.say("This shows larger stable rates on this net; it does not show why.", wait=0)

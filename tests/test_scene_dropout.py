@@ -5,6 +5,8 @@ import pytest
 from scenes import dropout as scene
 from scenes.listing import listing
 
+SEED = scene.DropoutScene.seed  # the clip's own seed: what the learner sees
+
 
 def test_the_panel_is_the_reference_forward_with_the_mask_line():
     assert scene.LISTING == listing("regviz.dropout.dropout_forward").code
@@ -21,13 +23,13 @@ def test_training_output_is_masked_and_scaled(seed):
 
 
 def test_the_clip_shows_both_kinds_of_unit_at_both_p():
-    d = scene.data(0)
+    d = scene.data(SEED)
     assert 0 < d.mask.sum() < scene.UNITS and 0 < d.low_mask.sum() < scene.UNITS
     assert d.p != d.p_low and d.p_low != 1 - d.p  # p = 0.2 cannot be read as a keep probability of 0.5
 
 
 def test_the_running_mean_starts_at_one_forward_and_converges_to_the_input():
-    d = scene.data(0)
+    d = scene.data(SEED)
     np.testing.assert_array_equal(d.means[0], d.output)  # the mean of one forward is that forward
     errors = np.abs(d.means - d.x).max(axis=1)
     assert errors[-1] < errors[9] < errors[0]
@@ -37,7 +39,7 @@ def test_the_running_mean_starts_at_one_forward_and_converges_to_the_input():
 
 
 def test_the_thinned_networks_share_weights_and_average_to_the_full_network():
-    d = scene.data(0)
+    d = scene.data(SEED)
     hidden = d.w1 @ d.v
     # each thinned network is the one network with its mask applied: the same w1, w2 for all
     np.testing.assert_allclose(d.net_outputs, (d.net_masks * hidden / (1 - d.p)) @ d.w2)
@@ -60,3 +62,10 @@ def test_seed_fixes_the_data():
     np.testing.assert_array_equal(a.means, b.means)
     assert not np.array_equal(a.x, c.x)
     assert not np.array_equal(a.net_masks, c.net_masks)
+
+
+def test_the_clips_seed_makes_the_two_p_look_different_and_keeps_every_net_alive():
+    d = scene.data(SEED)
+    assert (~d.mask).sum() > (~d.low_mask).sum()  # p = 0.5 drops more units than p = 0.2, visibly
+    assert np.all(d.net_masks.sum(axis=1) > 0)  # no thinned network without a hidden unit
+    assert np.all(d.net_masks, axis=0).any()  # a unit all three keep: the shared-edges bundle lands on it

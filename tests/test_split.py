@@ -6,7 +6,7 @@ import pytest
 import regviz.app.render
 import regviz.app.split
 
-from .conftest import TINY, child_processes, decode_frames
+from .conftest import child_processes, decode_frames
 from .toy_scenes import DyingPartScene, FailingPartScene, SoundScene, TimingScene, ZoomScene
 
 needs_fork = pytest.mark.skipif(not regviz.app.split.available(), reason="split renders fork (POSIX)")
@@ -76,18 +76,3 @@ def test_a_failure_in_one_part_keeps_the_previous_clip(run, tmp_path, scene, cau
     assert (out / "dropout.mp4").read_bytes() == b"the previous good clip"
     assert sorted(p.name for p in out.iterdir()) == ["dropout.mp4"]  # no partial file
     assert child_processes() <= before  # every part was reaped
-
-
-@pytest.mark.render
-def test_a_split_render_is_the_serial_render(tiny_renders, tmp_path):
-    """Two processes drawing one real clip (regviz/split.py) give the serial clip: the same number of frames,
-    the same frames exactly (tolerance 0, not codec noise: each play's segment is drawn from the same state and
-    encoded by the same encoder as in a serial render, then joined the same way) and the same caption times."""
-    serial, _ = tiny_renders["dropout_backward"]  # rendered whole, by one process
-    split = regviz.app.render.render_scene("dropout_backward", quality="low", out_dir=tmp_path, cache_dir=tmp_path / "c", progress=False,
-                         overrides=TINY, jobs=2)
-    frames_a, frames_b = decode_frames(serial.path), decode_frames(split.path)
-    assert len(frames_a) == len(frames_b) > 100
-    assert all(np.array_equal(x, y) for x, y in zip(frames_a, frames_b))
-    assert split.captions.read_text(encoding="utf-8") == serial.captions.read_text(encoding="utf-8")
-    assert split.duration == serial.duration
