@@ -244,7 +244,7 @@ class BatchNormScene(WhyMixin, RegvizScene):
             redrawn(lambda i=i: Dot(self.ruler.n2p(self.stage_values()[i]), radius=0.09, color=BATCH))
             for i in range(N)
         ])
-        self.remove(flying)
+        self.remove(flying, *flying)  # the play added each dot on its own: remove them one by one
         self.add(dots)
         for i in range(N):  # the Text cells hand over to the counters, which show the same string
             self.grid[i].submobjects[COL] = self.counters[i]

@@ -391,7 +391,7 @@ class DropoutBackwardScene(RegvizScene):
         self.hold_caption()
         self.say("The classic bug: backward draws a fresh mask of its own.", wait=0)
         # the buggy backward, on the left where the panel was: its own draw in place of the forward's mask
-        bug = code_lines(("def dropout_backward(dy, mask, p):", "    " + BUG_LINE, "    return dy * mask / (1 - p)"),
+        bug = code_lines(("def dropout_backward(dy, mask, p, rng):", "    " + BUG_LINE, "    return dy * mask / (1 - p)"),
                          PANEL_LEFT + 0.2, LINE_TOP, LINE_STEP, color=MUTED)  # where the panel's code starts
         bug[1].set_color(DROPPED)
         fresh_boxes = VGroup(*(self.box("mask", i, DROPPED) for i in range(UNITS)))
@@ -421,6 +421,7 @@ class DropoutBackwardScene(RegvizScene):
         ))
         self.play(FadeOut(self.arrived(dots, d.fresh_mask)), FadeIn(wrong, scale=0.8), run_time=0.8)
         self.play(FadeIn(crosses, lag_ratio=0.2), *(FadeIn(m) for m in marks), run_time=1.0)
+        self.wait(1.5)  # the two wrong rows, named, long enough to read
         self.hold_caption()
         self.say("Backward must reuse the mask that forward returned.", wait=0)
         self.play(
