@@ -18,7 +18,7 @@ settings.register_profile("dev", max_examples=20, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
-TINY = {"pixel_height": 144, "pixel_width": 256, "frame_rate": 4}  # every frame's layout, few pixels: fast
+TINY = {"pixel_height": 144, "pixel_width": 256, "frame_rate": 3}  # every frame's layout, few pixels: fast
 
 
 @pytest.fixture(scope="session")

@@ -117,7 +117,7 @@ def reading_slack(path):
     """Seconds a cue may lose to the clip's frames: Manim floors a still wait to whole frames
     (freeze_current_frame adds int(duration / dt) frames), so a scene that starts its next caption when the
     reading time is up can start it up to one frame early, and the cues are tidied to end where the next
-    begins; plus SRT's millisecond rounding at each end. One frame is 0.25 s in the tiny renders (4 fps)
+    begins; plus SRT's millisecond rounding at each end. One frame is 1/3 s in the tiny renders (3 fps)
     and 1/30 s in the published clips."""
     with av.open(str(path)) as container:
         return 1 / float(container.streams.video[0].average_rate) + 0.002

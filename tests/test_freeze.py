@@ -1,9 +1,9 @@
 """Motion under the words (issue 13): frozen stretches of 2 s or more are at most 20% of each clip.
 
 Measured as the issue measures it, with ffmpeg's freezedetect=n=-60dB:d=2 (tests/conftest.py frozen_stretches),
-on the session's tiny renders (4 fps, 256 x 144). freezedetect compares every frame with the first frame of
-the candidate stretch, so a slow movement adds up over the frames whatever the frame rate; at 4 fps a
-stretch is known to a quarter second.
+on the session's tiny renders (3 fps, 256 x 144). freezedetect compares every frame with the first frame of
+the candidate stretch, so a slow movement adds up over the frames whatever the frame rate; at 3 fps a
+stretch is known to a third of a second.
 
 The tiny size is a screen, not the final word: a small change (a thin line, a few glyphs) covers more of a
 256 x 144 picture than of a 720p one, so it can end a stretch here that 720p counts as still. Measured on one
@@ -24,7 +24,7 @@ MOST_FROZEN = 0.20
 
 def synthetic_clip(path, moving, still):
     """`moving` seconds of ffmpeg's test pattern (something changes on every frame), then its last frame held
-    for `still` seconds, at the tiny renders' 4 fps."""
+    for `still` seconds, at 4 fps (a frame rate like the tiny renders')."""
     subprocess.run(
         ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi",
          "-i", f"testsrc2=size=256x144:rate=4:duration={moving},tpad=stop_mode=clone:stop_duration={still}",
