@@ -215,8 +215,7 @@ class DropoutScene(WhyMixin, RegvizScene):
     # --- storyboard steps: one layer ---
     def show_layer(self):
         d = self.d
-        self.hold_caption()
-        self.say("One layer's activations x: eight units, a bar each.", wait=0)
+        self.narrate("One layer's activations x: eight units, a bar each.")
         self.bars = VGroup(*(self.bar(i, v) for i, v in enumerate(d.x)))
         self.ghosts = VGroup(*(
             Rectangle(width=BAR_W + 0.1, height=v * BAR_SCALE, stroke_width=2, stroke_color=MUTED)
@@ -244,8 +243,7 @@ class DropoutScene(WhyMixin, RegvizScene):
 
     def draw_mask(self):
         d = self.d
-        self.hold_caption()
-        self.say(f"Training: each unit is dropped with probability p = {d.p:g}.", wait=0)
+        self.narrate(f"Training: each unit is dropped with probability p = {d.p:g}.")
         self.listing = CodePanel(LISTING, PANEL_LEFT, LINE_TOP, LINE_STEP)
         self.rule = self.right_column(lean(MathTex(r"y = x \odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=TEXT)), 0)
         self.p_value = self.right_column(lean(MathTex(f"p = {d.p:g}", font_size=FORMULA_SIZE, color=DROPPED)), 1)
@@ -264,8 +262,7 @@ class DropoutScene(WhyMixin, RegvizScene):
 
     def scale_survivors(self):
         d = self.d
-        self.hold_caption()
-        self.say("Dropped units output 0; survivors are multiplied by 1/(1-p) = 2.", wait=0)
+        self.narrate("Dropped units output 0; survivors are multiplied by 1/(1-p) = 2.")
         self.factor = self.right_column(lean(MathTex(
             rf"\times\, 1/(1-p) = \times {1 / (1 - d.p):g}", font_size=FORMULA_SIZE, color=KEPT)), 2)
         name = self.row_name("y")
@@ -280,8 +277,7 @@ class DropoutScene(WhyMixin, RegvizScene):
 
     def average_masks(self):
         d = self.d
-        self.hold_caption()
-        self.say("Half the time 0, half the time 2x: on average each unit is x.", wait=0)
+        self.narrate("Half the time 0, half the time 2x: on average each unit is x.")
         n = ValueTracker(0.0)  # log10 of the number of forwards averaged
 
         def forwards():
@@ -304,15 +300,13 @@ class DropoutScene(WhyMixin, RegvizScene):
             m.clear_updaters()
         self.expectation = self.right_column(lean(MathTex(
             r"\mathbb{E}[y_i] = (1-p)\cdot x_i/(1-p) = x_i", font_size=FORMULA_SIZE, color=KEPT)), 3)
-        self.hold_caption()
-        self.say("So E[y] = x: nothing has to change at inference.", wait=0)
+        self.narrate("So E[y] = x: nothing has to change at inference.")
         self.play(FadeOut(readout, shift=0.3 * UP), FadeIn(self.expectation, shift=0.3 * UP), run_time=1.0)
         self.play(*(Indicate(number, color=KEPT) for number in self.numbers), run_time=1.2)
 
     def other_p(self):
         d = self.d
-        self.hold_caption()
-        self.say(f"p is the chance to DROP: at p = {d.p_low:g} about one unit in five goes.", wait=0)
+        self.narrate(f"p is the chance to DROP: at p = {d.p_low:g} about one unit in five goes.")
         p_low = lean(MathTex(f"p = {d.p_low:g}", font_size=FORMULA_SIZE, color=DROPPED)).move_to(self.p_value)
         factor = self.right_column(lean(MathTex(
             rf"\times\, 1/(1-p) = \times {1 / (1 - d.p_low):g}", font_size=FORMULA_SIZE, color=KEPT)), 2)
@@ -335,8 +329,7 @@ class DropoutScene(WhyMixin, RegvizScene):
             LaggedStart(*(FadeIn(m, scale=1.4) for m in self.marks), lag_ratio=0.4),
             run_time=1.8,
         )
-        self.hold_caption()
-        self.say(f"Survivors grow by 1/(1-{d.p_low:g}) = {1 / (1 - d.p_low):g}. CS231n's p is the keep chance.", wait=0)
+        self.narrate(f"Survivors grow by 1/(1-{d.p_low:g}) = {1 / (1 - d.p_low):g}. CS231n's p is the keep chance.")
         name = self.row_name("y")
         self.play(self.listing.highlight(LINE_FORWARD), FadeIn(factor, shift=0.2 * DOWN), FadeOut(self.name), FadeIn(name),
                   run_time=0.6)
@@ -378,8 +371,7 @@ class DropoutScene(WhyMixin, RegvizScene):
 
     def ensemble(self):
         d = self.d
-        self.hold_caption()
-        self.say("Each step's mask thins the network: a different sub-network.", wait=0)
+        self.narrate("Each step's mask thins the network: a different sub-network.")
         stage = Group(*(m for m in self.mobjects if m is not self.title))
         self.play(FadeOut(stage), run_time=0.8)
         self.nets = [self.network(cx) for cx in NET_X]
@@ -389,8 +381,7 @@ class DropoutScene(WhyMixin, RegvizScene):
         self.play(LaggedStart(*(FadeIn(VGroup(n, t)) for n, t in zip(self.nets, names)), lag_ratio=0.2), run_time=1.2)
         self.play(LaggedStart(*(AnimationGroup(*self.thin(net, mask)) for net, mask in zip(self.nets, d.net_masks)),
                               lag_ratio=0.4), run_time=1.8)
-        self.hold_caption()
-        self.say("They all share one set of weights: the same edges in each.", wait=0)
+        self.narrate("They all share one set of weights: the same edges in each.")
         # a unit's edges from the first network, slid onto the others: the same weights, line for line
         kept_by_all = np.flatnonzero(np.all(d.net_masks, axis=0))  # a unit every mask keeps: live in each net
         k = int(kept_by_all[0]) if kept_by_all.size else int(np.flatnonzero(d.net_masks[0])[0])
@@ -433,8 +424,7 @@ class DropoutScene(WhyMixin, RegvizScene):
 
     def inference(self):
         d = self.d
-        self.hold_caption()
-        self.say("eval(): the full network, no mask and no scaling (y = x).", wait=0)
+        self.narrate("eval(): the full network, no mask and no scaling (y = x).")
         title = lean(MathTex(r"\texttt{eval()}", font_size=FORMULA_SIZE, color=KEPT)).move_to([EVAL_NET_X, NET_LABEL_Y, 0])
         full = self.network(EVAL_NET_X)
         out = DecimalNumber(0, num_decimal_places=2, font_size=NUMBER_FONT, color=KEPT)
@@ -445,8 +435,7 @@ class DropoutScene(WhyMixin, RegvizScene):
                   LaggedStart(*(ShowPassingFlash(e.copy().set_stroke(KEPT), time_width=0.8) for e in full[0]),
                               lag_ratio=0.1),
                   run_time=1.6)
-        self.hold_caption()
-        self.say("One pass approximates the ensemble's average: why training scales.", wait=0)
+        self.narrate("One pass approximates the ensemble's average: why training scales.")
         # the thinned networks, laid over the full one: together they cover it
         overlays = [net[0].copy().set_stroke(KEPT, opacity=0.6) for net in self.nets]
         self.play(*(FadeOut(o, target_position=full[0].get_center()) for o in overlays), run_time=1.5)

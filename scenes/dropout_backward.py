@@ -233,8 +233,7 @@ class DropoutBackwardScene(RegvizScene):
         self.formulas.move_to([(self.table_left + TABLE_RIGHT) / 2, FORMULA_Y, 0])
         self.p_note = label(f"p = {self.d.p:g} = chance to DROP (as in PyTorch)", size=SMALL_SIZE, color=DROPPED)
         self.p_note.next_to(self.panel, DOWN, buff=0.2).align_to(self.panel, LEFT)
-        self.hold_caption()
-        self.say("The layer in code: forward draws a mask, backward reuses it.", wait=0)
+        self.narrate("The layer in code: forward draws a mask, backward reuses it.")
         self.play(FadeIn(self.panel), FadeIn(self.code, lag_ratio=0.05), run_time=1.6)
         self.x_boxes, self.x_values = self.boxes("x"), self.values("x", self.d.x, [TEXT] * UNITS)
         self.headers = {"x": self.header("x")}
@@ -246,8 +245,7 @@ class DropoutBackwardScene(RegvizScene):
 
     def draw_mask(self):
         d = self.d
-        self.hold_caption()
-        self.say(f"Forward draws one number per unit: kept if it beats p = {d.p:g}.", wait=0)
+        self.narrate(f"Forward draws one number per unit: kept if it beats p = {d.p:g}.")
         self.mask_boxes = self.boxes("mask")
         draws = self.values("mask", d.draws, [TEXT] * UNITS)
         draw_header = mono("draw", color=MUTED).move_to([self.columns["mask"], HEADER_Y, 0])
@@ -278,8 +276,7 @@ class DropoutBackwardScene(RegvizScene):
 
     def forward_values(self):
         d = self.d
-        self.hold_caption()
-        self.say("Kept units are scaled by 1/(1-p) = 2; dropped units output 0.", wait=0)
+        self.narrate("Kept units are scaled by 1/(1-p) = 2; dropped units output 0.")
         self.y_boxes = self.boxes("y")
         self.headers["y"] = self.header("y")
         self.play(
@@ -296,8 +293,7 @@ class DropoutBackwardScene(RegvizScene):
 
     def upstream_gradient(self):
         d = self.d
-        self.hold_caption()
-        self.say("Backward: the gradient dy arrives from the layer above.", wait=0)
+        self.narrate("Backward: the gradient dy arrives from the layer above.")
         self.dy_boxes, self.dy_values = self.boxes("dy"), self.values("dy", d.dy, [GRAD] * UNITS)
         self.headers["dy"] = self.header("dy", GRAD)
         self.play(
@@ -311,8 +307,7 @@ class DropoutBackwardScene(RegvizScene):
 
     def backward_values(self):
         d = self.d
-        self.hold_caption()
-        self.say("It flows back only through the kept units, times the same 2.", wait=0)
+        self.narrate("It flows back only through the kept units, times the same 2.")
         self.dx_boxes = self.boxes("dx")
         self.headers["dx"] = self.header("dx", GRAD)
         self.play(FadeIn(self.headers["dx"]), FadeIn(self.dx_boxes), run_time=0.6)
@@ -320,8 +315,7 @@ class DropoutBackwardScene(RegvizScene):
         self.play(*moves, run_time=1.6)
         self.dx_values = self.values("dx", d.dx, self.colors(d.mask, GRAD))
         self.play(FadeOut(self.arrived(dots, d.mask)), FadeIn(self.dx_values, scale=0.8), run_time=0.8)
-        self.hold_caption()
-        self.say("Dropped units get exactly 0 gradient: they took no part in y.", wait=0)
+        self.narrate("Dropped units get exactly 0 gradient: they took no part in y.")
         dropped = [i for i in range(UNITS) if not d.mask[i]]
         self.play(LaggedStart(*(
             Indicate(VGroup(self.y_values[i], self.dx_values[i]), color=DROPPED, scale_factor=1.15) for i in dropped
@@ -329,8 +323,7 @@ class DropoutBackwardScene(RegvizScene):
 
     def jacobian(self):
         d = self.d
-        self.hold_caption()
-        self.say("Why: y = Jx, and the Jacobian J is diagonal, m/(1-p).", wait=0)
+        self.narrate("Why: y = Jx, and the Jacobian J is diagonal, m/(1-p).")
         rows_y = [ROW_TOP - i * ROW_STEP for i in range(UNITS)]
         dx_x, dy_x = PANEL_LEFT + 0.55, self.table_left - 0.95
         matrix_left = dx_x + 1.25
@@ -364,8 +357,7 @@ class DropoutBackwardScene(RegvizScene):
         bits = self.mask_values.copy()
         self.play(*(b.animate.move_to([entry_x[i], rows_y[i], 0]) for i, b in enumerate(bits)), run_time=1.2)
         self.play(FadeOut(bits), FadeIn(diagonal, scale=1.3), run_time=0.6)
-        self.hold_caption()
-        self.say("Backward multiplies dy by J transposed: the same mask, the same 2.", wait=0)
+        self.narrate("Backward multiplies dy by J transposed: the same mask, the same 2.")
         dy_copy = self.values("dy", d.dy, [GRAD] * UNITS)
         for v, y in zip(dy_copy, rows_y):
             v.move_to([dy_x, y, 0])
@@ -388,8 +380,7 @@ class DropoutBackwardScene(RegvizScene):
 
     def fresh_mask_bug(self):
         d = self.d
-        self.hold_caption()
-        self.say("The classic bug: backward draws a fresh mask of its own.", wait=0)
+        self.narrate("The classic bug: backward draws a fresh mask of its own.")
         # the buggy backward, on the left where the panel was: its own draw in place of the forward's mask
         bug = code_lines(("def dropout_backward(dy, mask, p, rng):", "    " + BUG_LINE, "    return dy * mask / (1 - p)"),
                          PANEL_LEFT + 0.2, LINE_TOP, LINE_STEP, color=MUTED)  # where the panel's code starts
@@ -404,8 +395,7 @@ class DropoutBackwardScene(RegvizScene):
             FadeIn(fresh_boxes), FadeIn(fresh), FadeIn(fresh_header),
             run_time=1.2,
         )
-        self.hold_caption()
-        self.say("Gradient now reaches a unit that output 0, and misses used ones.", wait=0)
+        self.narrate("Gradient now reaches a unit that output 0, and misses used ones.")
         dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", d.fresh_mask, GRAD)
         self.play(*moves, FadeOut(self.dx_values), run_time=1.6)
         wrong = self.values("dx", d.wrong_dx, self.colors(d.fresh_mask, GRAD))
@@ -422,8 +412,7 @@ class DropoutBackwardScene(RegvizScene):
         self.play(FadeOut(self.arrived(dots, d.fresh_mask)), FadeIn(wrong, scale=0.8), run_time=0.8)
         self.play(FadeIn(crosses, lag_ratio=0.2), *(FadeIn(m) for m in marks), run_time=1.0)
         self.wait(1.5)  # the two wrong rows, named, long enough to read
-        self.hold_caption()
-        self.say("Backward must reuse the mask that forward returned.", wait=0)
+        self.narrate("Backward must reuse the mask that forward returned.")
         self.play(
             FadeOut(bug), FadeOut(marks), FadeOut(crosses),
             FadeOut(fresh_boxes), FadeOut(fresh), FadeOut(fresh_header),
@@ -435,8 +424,7 @@ class DropoutBackwardScene(RegvizScene):
 
     def eval_mode(self):
         d = self.d
-        self.hold_caption()
-        self.say("eval(): forward hands back x itself and no mask.", wait=0)
+        self.narrate("eval(): forward hands back x itself and no mask.")
         eval_formulas = VGroup(
             lean(MathTex("y = x", font_size=FORMULA_SIZE, color=TEXT)),
             lean(MathTex("dx = dy", font_size=FORMULA_SIZE, color=GRAD)),
@@ -462,8 +450,7 @@ class DropoutBackwardScene(RegvizScene):
         self.play(*moves, run_time=1.2)
         self.y_values = self.values("y", d.eval_y, [TEXT] * UNITS)
         self.play(FadeOut(dots), FadeIn(self.y_values, scale=0.8), run_time=0.6)
-        self.hold_caption()
-        self.say("With no mask, backward hands back dy itself.", wait=0)
+        self.narrate("With no mask, backward hands back dy itself.")
         self.play(
             self.listing.highlight(LINE_EVAL_BACKWARD, KEPT),
             FadeIn(eval_formulas[1]),
@@ -476,8 +463,7 @@ class DropoutBackwardScene(RegvizScene):
         self.wait(2.0)  # the result, dx = dy, stays long enough to read before the practice card
 
     def practise(self):
-        self.hold_caption()
-        self.say("Practise it: regviz practice dropout, then regviz check practice/dropout.py", wait=0)
+        self.narrate("Practise it: regviz practice dropout, then regviz check practice/dropout.py")
         card = VGroup(
             label("Practise it", size=BODY_SIZE, color=TEXT),
             mono("$ regviz practice dropout", size=BODY_SIZE, color=KEPT),
@@ -486,5 +472,4 @@ class DropoutBackwardScene(RegvizScene):
         stage = Group(*(m for m in self.mobjects if m is not self.title))
         self.play(FadeOut(stage), run_time=0.8)
         self.play(LaggedStart(*(FadeIn(line, shift=0.2 * UP) for line in card), lag_ratio=0.5), run_time=1.6)
-        self.hold_caption()
-        self.wait(0.5)
+        self.finish_cue(rest=0.5)

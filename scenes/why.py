@@ -79,8 +79,7 @@ class WhyMixin:
         self.say("Why does it help? The original paper said: less internal covariate shift.", wait=0)
         self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=2.4)
         self.play(Create(threshold), FadeIn(trains), run_time=1.6)
-        self.hold_caption()
-        self.say("Later work: that is not the mechanism. What holds: larger learning rates.", wait=0)
+        self.narrate("Later work: that is not the mechanism. What holds: larger learning rates.")
         curves = {}
         for key, color, name in (("plain", DROPPED, "without batch norm"), ("batch", BATCH, "with batch norm")):
             points = [axes.c2p(at(lr), min(loss, top)) for lr, loss in zip(d[key]["lr"], d[key]["loss"])]
@@ -96,8 +95,7 @@ class WhyMixin:
             self.play(FadeIn(tag), LaggedStart(*(FadeIn(dot, scale=0.5) for dot in dots), lag_ratio=0.3),
                       Create(line, lag_ratio=1), run_time=2.2)
         best_plain, best_batch = d["largest_plain"], d["largest_batch"]
-        self.hold_caption()
-        self.say(f"It trains up to lr {best_batch:g} with batch norm, {best_plain:g} without.", wait=0)
+        self.narrate(f"It trains up to lr {best_batch:g} with batch norm, {best_plain:g} without.")
         # the rates where batch norm trains and the plain net does not: past the plain net's largest (half a
         # doubling on, between grid points) up to half a doubling past batch norm's largest
         left, right = at(best_plain) + 0.5, at(best_batch) + 0.5
@@ -107,12 +105,10 @@ class WhyMixin:
         only = label("only batch norm trains here", size=CHART_SIZE, color=BATCH)
         only.move_to(axes.c2p((left + right) / 2, 1.5))
         self.play(FadeIn(band), FadeIn(only), run_time=1.6)
-        self.hold_caption()
-        self.say("This shows larger stable rates on this net; it does not show why.", wait=0)
+        self.narrate("This shows larger stable rates on this net; it does not show why.")
         self.play(LaggedStart(*(Indicate(dot, color=BATCH) for dot in curves["batch"][0]), lag_ratio=0.15),
                   run_time=2.0)
-        self.hold_caption()
-        self.wait(0.5)
+        self.finish_cue(rest=0.5)
 
     def why_dropout_gap(self, seed=None):
         """Dropout narrows the gap between training and held-out loss (Q2): the clip's seed as bars, then the
@@ -152,14 +148,12 @@ class WhyMixin:
             gaps.add(Line(axes.c2p(centre + 0.95, low_y), axes.c2p(centre + 0.95, top_y), color=TEXT, stroke_width=3))
             gap_labels.add(mono(fmt(top_y - low_y), size=CHART_SIZE, color=TEXT)
                            .next_to(axes.c2p(centre + 0.95, (top_y + low_y) / 2), RIGHT, buff=0.08))
-        self.hold_caption()
-        self.say("30 training samples: without dropout it memorises them.", wait=0)
+        self.narrate("30 training samples: without dropout it memorises them.")
         values = [VGroup(*(mono(fmt(value), size=CHART_SIZE - 2, color=TEXT).next_to(bar, UP, buff=0.08)
                            for (bar, _), value in zip(bars[i], (d["train"][i], d["test"][i])))) for i in range(2)]
         self.play(FadeIn(values[0][0], shift=0.2 * DOWN), Indicate(bars[0][0][0], color=DROPPED), run_time=1.4)
         self.play(Create(gaps[0]), FadeIn(gap_labels[0], shift=0.2 * LEFT), run_time=1.6)
-        self.hold_caption()
-        self.say(f"With dropout the gap shrinks from {fmt(gap_plain)} to {fmt(gap_drop)}.", wait=0)
+        self.narrate(f"With dropout the gap shrinks from {fmt(gap_plain)} to {fmt(gap_drop)}.")
         self.play(FadeIn(values[0][1]), FadeIn(names_under[1]), *grow(bars[1]), run_time=2.0)
         self.play(FadeIn(values[1], shift=0.2 * DOWN), run_time=0.8)
         self.play(Create(gaps[1]), FadeIn(gap_labels[1]), run_time=1.2)
@@ -178,12 +172,10 @@ class WhyMixin:
             for i, (a, b) in enumerate(zip(plain, drop))
         ))
         held = sum(b < a for a, b in zip(plain, drop))
-        self.hold_caption()
-        self.say(f"Held in {held} of 10 seeds; it need not lower held-out loss.", wait=0)
+        self.narrate(f"Held in {held} of 10 seeds; it need not lower held-out loss.")
         self.play(Create(strip), FadeIn(strip_ticks), FadeIn(strip_names), run_time=1.0)
         self.play(LaggedStart(*(FadeIn(pair, shift=0.2 * DOWN) for pair in pairs), lag_ratio=0.25), run_time=2.4)
-        self.hold_caption()
-        self.wait(0.5)
+        self.finish_cue(rest=0.5)
 
     def why_padding(self, seed=None):
         """Small padded batches make batch norm's statistics swing; layer norm's do not move (Q4)."""
@@ -204,15 +196,13 @@ class WhyMixin:
             [(at(v), fmt(v, 0)) for v in range(bottom, top + 1)])
         self.say("Transformers batch sequences of different lengths, padded with zeros.", wait=0)
         self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=2.4)
-        self.hold_caption()
-        self.say("One token, 40 batches. Batch norm's output swings with the padding.", wait=0)
+        self.narrate("One token, 40 batches. Batch norm's output swings with the padding.")
         bn_dots = VGroup(*(Dot(axes.c2p(i + 0.5, at(v)), radius=0.06, color=BATCH) for i, v in enumerate(bn)))
         bn_tag = label("batch norm", size=CHART_SIZE, color=BATCH)
         bn_tag.next_to(axes.c2p(len(bn), top - bottom), DOWN + LEFT, buff=0.15)
         self.play(FadeIn(bn_tag), LaggedStart(*(FadeIn(dot, scale=0.4) for dot in bn_dots), lag_ratio=0.12),
                   run_time=3.6)
-        self.hold_caption()
-        self.say("Layer norm uses the token's own features: the same output every time.", wait=0)
+        self.narrate("Layer norm uses the token's own features: the same output every time.")
         ln_dots = VGroup(*(Dot(axes.c2p(i + 0.5, at(v)), radius=0.06, color=LAYER) for i, v in enumerate(ln)))
         ln_tag = label("layer norm", size=CHART_SIZE, color=LAYER)
         ln_tag.next_to(bn_tag, DOWN, buff=0.12).align_to(bn_tag, RIGHT)
@@ -221,8 +211,6 @@ class WhyMixin:
         spread = label(f"spread over the batches: batch norm {fmt(d['bn_spread'])}, layer norm {d['ln_spread']:.0e}",
                        size=CHART_SIZE, color=TEXT)
         spread.next_to(names[0], DOWN, buff=0.3)
-        self.hold_caption()
-        self.say("Rounding apart, layer norm never moves; batch norm does.", wait=0)
+        self.narrate("Rounding apart, layer norm never moves; batch norm does.")
         self.play(FadeIn(spread, shift=0.1 * UP), bn_dots.animate.set_opacity(0.5), run_time=1.6)
-        self.hold_caption()
-        self.wait(0.5)
+        self.finish_cue(rest=0.5)
