@@ -90,6 +90,8 @@ class L1vsL2Data:
     pull_l1: np.ndarray  # l1_grad(pull_w, PULL_LAM)
     pull_l2: np.ndarray  # l2_grad(pull_w, PULL_LAM)
     pull_lam: float
+    pen_l1: np.ndarray  # l1_penalty of each single weight pull_w[i]: the curve whose slope is pull_l1
+    pen_l2: np.ndarray  # l2_penalty of each single weight
     # (b) two weights
     X2: np.ndarray  # (N_2D, 2) centred features
     y2: np.ndarray  # (N_2D,) centred targets
@@ -230,6 +232,8 @@ def data(seed=0):
     pull_w = np.linspace(-1.5, 1.5, PULL_GRID)
     pull_l1 = regviz.l1_grad(pull_w, PULL_LAM)
     pull_l2 = regviz.l2_grad(pull_w, PULL_LAM)
+    pen_l1 = np.array([regviz.l1_penalty(np.array([w]), PULL_LAM) for w in pull_w])
+    pen_l2 = np.array([regviz.l2_penalty(np.array([w]), PULL_LAM) for w in pull_w])
 
     # (b) two weights: optima on a lambda grid, descending from above lam_max
     X2, y2 = two_feature_problem(rng)
@@ -310,7 +314,7 @@ def data(seed=0):
     mix_w = np.array([elastic_net(Xt, yt, twin_lam, rho) for rho in mix])
 
     return L1vsL2Data(
-        pull_w=pull_w, pull_l1=pull_l1, pull_l2=pull_l2, pull_lam=PULL_LAM,
+        pull_w=pull_w, pull_l1=pull_l1, pull_l2=pull_l2, pull_lam=PULL_LAM, pen_l1=pen_l1, pen_l2=pen_l2,
         X2=X2, y2=y2, gram=gram, ols=ols, lam_max=top,
         geo_lams=geo_lams, geo_l1=geo_l1, geo_l2=geo_l2, budget_l1=budget_l1, budget_l2=budget_l2,
         touch_l1=touch_l1, touch_l2=touch_l2, levels=levels,
@@ -389,6 +393,26 @@ def small(value):
     return fmt(value, max(2, 1 - int(np.floor(np.log10(abs(value))))))
 
 
+def model_glyphs(model, text, j, value):
+    """The glyphs of coefficient j's number inside the Text `model` of `text` = model_text(w) (a Text holds
+    one glyph per character that is not a space)."""
+    at = text.index(f"{fmt(abs(value))}·x{j + 1}")
+    start = at - text[:at].count(" ")
+    return model[start : start + len(fmt(abs(value)))]
+
+
+def noise_zeroed(path, w_true):
+    """The first row of `path` (ascending lambdas) from which every weight whose true value is 0 is exactly 0."""
+    noise = path[:, w_true == 0] == 0  # (lambdas, noise weights)
+    return int(np.flatnonzero(~noise.all(axis=1))[-1] + 1)
+
+
+def log_ticks(lo, hi, steps=(1, 2, 3, 5)):
+    """The values 1, 2, 3, 5 times a power of ten in [lo, hi]: ticks whose uneven gaps show a log axis."""
+    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    return [m * 10.0**k for k in decades for m in steps if lo <= m * 10.0**k <= hi]
+
+
 def model_text(w):
     """The fitted model with its non-zero terms only: y ≈ 1.23·x1 + 0.53·x3 (a sparse model reads short)."""
     parts = []
@@ -415,10 +439,15 @@ def place_clear(mob, anchor, directions, points, buff=0.12):
 # --- layout (scene units) ---
 SIDES = (3.45 * LEFT, 3.45 * RIGHT)  # centres of the L1 (left) and L2 (right) panels
 HEAD_Y, ROW_Y = 2.72, 2.22  # a panel's heading and its readout row
+PEN_Y, PULL_Y = 1.3, -1.3  # part (a): centres of the penalty plots and of the pull plots under them
+TANGENT_HALF = 0.45  # part (a): half the length of the tangent drawn on a penalty curve
 GEO_SIZE, GEO_Y = (5.6, 4.2), -0.25
 LAMBDA_Y = -2.98  # the lambda axis under the geometry
+LAMBDA_X, LAMBDA_WIDTH = 0.2, 8.4  # its centre and length (room on the right for "λ (log scale)")
 BAND_HALF = 0.15  # half the height of the lambda band; the cursor reaches no higher
 PATH_SIZE, PATH_Y = (5.0, 3.9), -0.3
+PATH_AXIS_LABEL = 0.62  # the path plots' "λ (log scale)": this far under the plot, below the tick values
+LEGEND_Y = -3.3  # the path plots' legend (useful vs noise weights), under both plots
 BAR_SLOTS, BAR_STEP, BAR_WIDTH = 4, 1.05, 0.55  # part (e): four features, scene units per bar, bar width
 TWIN_SPREAD = 4.5  # part (e): the panels' centres once the elastic net joins in the middle
 LAM_LOW = -3.3  # ... and where the lambda readout goes then
@@ -464,60 +493,68 @@ class L1vsL2Scene(RegvizScene):
 
     # ------------------------------------------------------------------ (a) formulas and the pull
     def show_penalties(self):
-        left, right = SIDES
-        heads = VGroup(
-            label("L1  (lasso)", size=BODY_SIZE, color=L1).move_to(left + HEAD_Y * UP),
-            label("L2  (ridge)", size=BODY_SIZE, color=L2).move_to(right + HEAD_Y * UP),
-        )
-        pens = VGroup(
-            MathTex(r"\lambda \sum_i |w_i|", color=L1, font_size=FORMULA_SIZE).move_to(left + 1.95 * UP),
-            MathTex(r"\lambda \sum_i w_i^2", color=L2, font_size=FORMULA_SIZE).move_to(right + 1.95 * UP),
-        )
-        grads = VGroup(
-            MathTex(r"\partial/\partial w = \lambda\,\mathrm{sign}(w)", font_size=SYMBOL_SIZE, color=TEXT),
-            MathTex(r"\partial/\partial w = 2\lambda\, w", font_size=SYMBOL_SIZE, color=TEXT),
-        )
-        grads[0].move_to(left + 1.1 * UP)
-        grads[1].move_to(right + 1.1 * UP)
-        top = float(np.abs(self.d.pull_l2).max())
-        self.pull_planes = [Plane((-1.5, 1.5), (-top, top), (4.8, 2.4), side + 1.3 * DOWN) for side in SIDES]
-        frames, curves = VGroup(), VGroup()
-        for plane, grad, color in zip(self.pull_planes, (self.d.pull_l1, self.d.pull_l2), (L1, L2)):
+        """Each penalty as a curve over one weight, and under it its slope: the pull on that weight."""
+        d = self.d
+        heads = VGroup()
+        for side, name, formula, color in ((SIDES[0], "L1  (lasso)", r"\lambda \sum_i |w_i|", L1),
+                                           (SIDES[1], "L2  (ridge)", r"\lambda \sum_i w_i^2", L2)):
+            head = VGroup(label(name, size=BODY_SIZE, color=color),
+                          MathTex(formula, color=color, font_size=FORMULA_SIZE)).arrange(RIGHT, buff=0.35)
+            heads.add(head.move_to(side + HEAD_Y * UP))
+        cost = float(max(d.pen_l1.max(), d.pen_l2.max()))
+        self.pen_planes = [Plane((-1.5, 1.5), (0, cost), (4.8, 1.5), side + PEN_Y * UP) for side in SIDES]
+        top = float(np.abs(d.pull_l2).max())
+        self.pull_planes = [Plane((-1.5, 1.5), (-top, top), (4.8, 2.4), side + PULL_Y * UP) for side in SIDES]
+        pen_frames, pen_curves, frames, curves = VGroup(), VGroup(), VGroup(), VGroup()
+        w = d.pull_w
+        for pen_plane, plane, pen, grad, color, slope in zip(
+                self.pen_planes, self.pull_planes, (d.pen_l1, d.pen_l2), (d.pull_l1, d.pull_l2), (L1, L2),
+                (r"\partial/\partial w = \lambda\,\mathrm{sign}(w)", r"\partial/\partial w = 2\lambda\, w")):
+            pen_frames.add(
+                Line(pen_plane.c2p(-1.5, 0), pen_plane.c2p(1.5, 0), color=MUTED, stroke_width=2),
+                Line(pen_plane.c2p(0, 0), pen_plane.c2p(0, cost), color=MUTED, stroke_width=2),
+                MathTex("w", font_size=SYMBOL_SIZE, color=MUTED).next_to(pen_plane.c2p(1.5, 0), RIGHT, buff=0.12),
+                label("penalty", size=SMALL_SIZE, color=MUTED).next_to(pen_plane.c2p(0, cost), RIGHT, buff=0.15),
+            )
+            pen_curves.add(polyline(pen_plane, np.stack([w, pen], 1), color, 3))
             frames.add(
                 Line(plane.c2p(-1.5, 0), plane.c2p(1.5, 0), color=MUTED, stroke_width=2),
                 Line(plane.c2p(0, -top), plane.c2p(0, top), color=MUTED, stroke_width=2),
                 MathTex("w", font_size=SYMBOL_SIZE, color=MUTED).next_to(plane.c2p(1.5, 0), RIGHT, buff=0.12),
                 label("pull", size=SMALL_SIZE, color=MUTED).next_to(plane.c2p(0, top), RIGHT, buff=0.15),
+                # the slope's formula in the corner the curve leaves free (both pulls are low on the left)
+                MathTex(slope, font_size=SYMBOL_SIZE, color=color).next_to(plane.c2p(-1.5, top), DOWN + RIGHT, buff=0)
+                .shift(0.05 * DOWN),
             )
-            w = self.d.pull_w
-            for side in (w < 0, w > 0):  # L1's pull jumps at 0: draw the two sides apart
-                curves.add(polyline(plane, np.stack([w[side], grad[side]], 1), color, 3))
-        lam_tick = MathTex(rf"\lambda = {self.d.pull_lam:g}", font_size=SYMBOL_SIZE, color=L1)
-        lam_tick.next_to(self.pull_planes[0].c2p(0, self.d.pull_lam), LEFT, buff=0.15)
-        seconds = self.cue("Both add a penalty on the weights to the training loss.")
-        self.play(FadeIn(heads), Write(pens), run_time=1.5)
-        self.play(
-            FadeIn(grads, shift=0.1 * DOWN),
-            FadeIn(frames),
-            Create(curves),
-            FadeIn(lam_tick),
-            run_time=max(1.0, seconds - 1.5),
-        )
-        w = self.d.pull_w
+            for part in (w < 0, w > 0):  # L1's pull jumps at 0: draw the two sides apart
+                curves.add(polyline(plane, np.stack([w[part], grad[part]], 1), color, 3))
+        lam_tick = MathTex(rf"\lambda = {d.pull_lam:g}", font_size=SYMBOL_SIZE, color=L1)
+        lam_tick.next_to(self.pull_planes[0].c2p(0, d.pull_lam), LEFT, buff=0.15)
+        self.cue("Both add a penalty to the loss; its slope is the pull.")
+        self.play(FadeIn(heads), FadeIn(pen_frames), Create(pen_curves), run_time=1.5)
+        self.play(FadeIn(frames), Create(curves), FadeIn(lam_tick), run_time=1.5)
         self.w_index = ValueTracker(int(np.argmin(np.abs(w - 1.4))))
         bars = redraw(lambda: int(round(self.w_index.get_value())), self.pull_bars)
-        self.add(bars)
-        seconds = self.cue(f"Near 0, L1 still pulls with force λ (here {self.d.pull_lam:g}); L2's pull 2λw fades away.")
+        self.play(FadeIn(bars), run_time=0.6)
+        seconds = self.cue(f"Near 0, L1 still pulls with force λ (here {d.pull_lam:g}); L2's pull 2λw fades away.")
         self.play(self.w_index.animate.set_value(int(np.flatnonzero(w > 0)[0])), run_time=seconds, rate_func=linear)
         bars.clear_updaters()
-        self.play(FadeOut(VGroup(heads, pens, grads, frames, curves, lam_tick, bars)), run_time=0.7)
+        self.play(FadeOut(VGroup(heads, pen_frames, pen_curves, frames, curves, lam_tick, bars)), run_time=0.7)
 
     def pull_bars(self, i):
-        """The pull of each penalty on a weight w = pull_w[i]: a bar from the w-axis up to the gradient."""
+        """At w = pull_w[i]: a dot on each penalty curve with its tangent, and the pull, the tangent's slope, as a
+        bar from the w-axis up to the gradient."""
+        d = self.d
         group = VGroup()
-        for plane, grad, color in zip(self.pull_planes, (self.d.pull_l1, self.d.pull_l2), (L1, L2)):
-            w, g = self.d.pull_w[i], grad[i]
-            group.add(Line(plane.c2p(w, 0), plane.c2p(w, g), color=GRAD, stroke_width=10),
+        for pen_plane, plane, pen, grad, color in zip(self.pen_planes, self.pull_planes, (d.pen_l1, d.pen_l2),
+                                                      (d.pull_l1, d.pull_l2), (L1, L2)):
+            w, g = d.pull_w[i], grad[i]
+            at = pen_plane.c2p(w, pen[i])
+            slope = np.array([pen_plane.sx, g * pen_plane.sy, 0.0])
+            slope *= TANGENT_HALF / np.linalg.norm(slope)
+            group.add(Line(at - slope, at + slope, color=GRAD, stroke_width=4),
+                      Dot(at, radius=0.08, color=color),
+                      Line(plane.c2p(w, 0), plane.c2p(w, g), color=GRAD, stroke_width=10),
                       Dot(plane.c2p(w, 0), radius=0.09, color=TEXT),
                       Dot(plane.c2p(w, g), radius=0.09, color=color),
                       mono(f"w = {fmt(w)}   pull = {fmt(g)}", size=NUMBER_SIZE, color=color)
@@ -608,29 +645,36 @@ class L1vsL2Scene(RegvizScene):
         lam = self.d.geo_lams[i]
         x = self.lam_plane.c2p(np.log10(lam), 0)
         return VGroup(
-            Line(x + 0.2 * DOWN, x + BAND_HALF * UP, color=TEXT, stroke_width=3),
+            Line(x + BAND_HALF * DOWN, x + BAND_HALF * UP, color=TEXT, stroke_width=3),
             self.number(f"λ = {fmt(lam)}", TEXT, self.lam_readout_at, aligned=RIGHT),
         )
 
     def lambda_axis(self):
+        """The lambda axis under the geometry, on a log scale: ticks at 1, 2, 3, 5 times a power of ten below
+        it, the lasso's band (w[zero_axis] = 0; darker where w = 0) on it, the band's edges above it."""
         d = self.d
         lo, hi = np.log10(d.geo_lams[d.sweep_low]), np.log10(d.geo_lams[0])
-        self.lam_plane = Plane((lo, hi), (-1, 1), (9.6, 2.0), 0.85 * RIGHT + LAMBDA_Y * UP)
+        self.lam_plane = Plane((lo, hi), (-1, 1), (LAMBDA_WIDTH, 2.0), LAMBDA_X * RIGHT + LAMBDA_Y * UP)
         p = self.lam_plane
         self.lam_readout_at = p.c2p(lo, 0) + 0.35 * LEFT
         axis = VGroup(Line(p.c2p(lo, 0), p.c2p(hi, 0), color=MUTED, stroke_width=2),
-                      MathTex(r"\lambda", font_size=SYMBOL_SIZE, color=MUTED).next_to(p.c2p(hi, 0), RIGHT, buff=0.15))
+                      label("λ (log scale)", size=SMALL_SIZE, color=MUTED).next_to(p.c2p(hi, 0), RIGHT, buff=0.2))
+        for value in log_ticks(10**lo, 10**hi):
+            at = p.c2p(np.log10(value), 0)
+            axis.add(Line(at, at + 0.12 * DOWN, color=MUTED, stroke_width=2),
+                     mono(f"{value:g}", size=SMALL_SIZE, color=MUTED).next_to(at, DOWN, buff=0.2))
         edge, top = np.log10(d.geo_lams[d.band_low]), np.log10(d.lam_max)
         band = Rectangle(width=(hi - edge) * p.sx, height=2 * BAND_HALF, stroke_width=0, fill_color=L1, fill_opacity=0.3)
         band.move_to(p.c2p(edge, 0), aligned_edge=LEFT)
         both = Rectangle(width=(hi - top) * p.sx, height=2 * BAND_HALF, stroke_width=0, fill_color=L1, fill_opacity=0.3)
         both.move_to(p.c2p(top, 0), aligned_edge=LEFT)  # over the band: darker where w1 is 0 too
-        zero = MathTex(rf"w_{d.zero_axis + 1} = 0", font_size=SYMBOL_SIZE, color=L1)
-        zero.next_to(band, UP, buff=0.1)
         ticks = VGroup()
         for value, at in ((d.band_from, edge), (d.all_zero_from, top)):
-            ticks.add(Line(p.c2p(at, 0) + 0.15 * DOWN, p.c2p(at, 0) + 0.15 * UP, color=L1, stroke_width=2),
-                      mono(fmt(value), size=SMALL_SIZE, color=L1).next_to(p.c2p(at, 0), DOWN, buff=0.22))
+            ticks.add(Line(p.c2p(at, 0) + BAND_HALF * DOWN, p.c2p(at, 0) + (BAND_HALF + 0.08) * UP, color=L1,
+                           stroke_width=2),
+                      mono(fmt(value), size=SMALL_SIZE, color=L1).next_to(p.c2p(at, 0), UP, buff=BAND_HALF + 0.1))
+        zero = MathTex(rf"w_{d.zero_axis + 1} = 0", font_size=SYMBOL_SIZE, color=L1)
+        zero.move_to(p.c2p(0.5 * (edge + top), 0)).align_to(ticks[1], DOWN)  # between the edges, on their line
         return axis, VGroup(band, both, zero, ticks)
 
     def show_geometry(self):
@@ -658,24 +702,23 @@ class L1vsL2Scene(RegvizScene):
         self.add(budgets)
         cursor = self.cursor(i)
         self.play(FadeIn(heads), FadeIn(axis), FadeIn(cursor), run_time=0.8)
-        self.play(self.grow.animate.set_value(1.0), run_time=seconds - 0.8, rate_func=linear)
+        # t grows as sqrt(time): the shapes' areas grow evenly, so their growth shows from the first frame
+        self.play(self.grow.animate.set_value(1.0), run_time=seconds - 0.8, rate_func=lambda u: u**0.5)
         budgets.clear_updaters()
 
-        # the loss rises from its minimum until its ellipse first meets the budget
-        shown = VGroup()
-        for which, ws, touch, text in (
-            (0, d.geo_l1, d.touch_l1, f"The loss ellipse grows until it meets the diamond: a corner, w{d.zero_axis + 1} = 0."),
-            (1, d.geo_l2, d.touch_l2, "It meets the circle off the axes: both ridge weights stay."),
-        ):
-            seconds = self.cue(text)
-            level = ValueTracker(0.05 * touch[i])
-            grown = always_redraw(lambda which=which, level=level: self.touching(which, level.get_value()))
-            self.add(grown)
-            self.play(level.animate.set_value(touch[i]), run_time=seconds - 0.7, rate_func=linear)
+        # the loss rises from its minimum until its ellipse first meets each budget: both at once
+        seconds = self.cue(f"Rising loss meets the diamond at a corner (w{d.zero_axis + 1} = 0), the circle off the axes.")
+        levels = [ValueTracker(0.05 * touch[i]) for touch in (d.touch_l1, d.touch_l2)]
+        shown = VGroup(*(always_redraw(lambda which=which: self.touching(which, levels[which].get_value()))
+                         for which in (0, 1)))
+        self.add(shown)
+        self.play(levels[0].animate.set_value(d.touch_l1[i]), levels[1].animate.set_value(d.touch_l2[i]),
+                  run_time=seconds - 0.7, rate_func=linear)
+        for grown in shown:
             grown.clear_updaters()
-            found = VGroup(self.optimum(which, ws[i]), self.weight_text(which, ws[i]))
-            self.play(FadeIn(found[0], scale=1.3), FadeIn(found[1]), run_time=0.7)
-            shown.add(grown, *found)
+        for which, ws in ((0, d.geo_l1), (1, d.geo_l2)):
+            shown.add(self.optimum(which, ws[i]), self.weight_text(which, ws[i]))
+        self.play(*(FadeIn(m, scale=1.3) if isinstance(m, Dot) else FadeIn(m) for m in shown[2:]), run_time=0.7)
         self.lam_index = ValueTracker(i)
         self.swept = redraw(self.geo_index, self.state)
         self.remove(budgets, *shown, cursor)
@@ -692,11 +735,12 @@ class L1vsL2Scene(RegvizScene):
     def sweep_lambda(self):
         d = self.d
         zero = d.zero_axis + 1
-        seconds = self.cue(f"For every λ ≥ {fmt(d.band_from)}, the lasso keeps w{zero} at exactly 0.")
+        other = 2 - d.zero_axis
+        seconds = self.cue(f"For λ ≥ {fmt(d.band_from)} the lasso keeps w{zero} at exactly 0; past "
+                           f"{fmt(d.all_zero_from)}, w{other} too.")
         self.play(FadeIn(self.band), run_time=0.8)
-        self.play(self.lam_index.animate.set_value(d.band_low), run_time=seconds - 0.8, rate_func=smooth)
-        seconds = self.cue(f"Past λ = {fmt(d.all_zero_from)} both weights are 0: the diamond is a point.")
-        self.play(self.lam_index.animate.set_value(0), run_time=seconds, rate_func=smooth)
+        self.play(self.lam_index.animate.set_value(d.band_low), run_time=0.4 * (seconds - 0.8), rate_func=smooth)
+        self.play(self.lam_index.animate.set_value(0), run_time=0.6 * (seconds - 0.8), rate_func=smooth)
         seconds = self.cue(f"Below {fmt(d.band_from)}, w{zero} leaves the axis. Ridge's contact point is never on an axis.")
         self.play(self.lam_index.animate.set_value(d.sweep_low), run_time=seconds - 1.0, rate_func=smooth)
         self.play(self.lam_index.animate.set_value(d.i_star), run_time=1.0, rate_func=smooth)
@@ -720,7 +764,8 @@ class L1vsL2Scene(RegvizScene):
         for k in range(int(np.ceil(x0)), int(np.floor(x1)) + 1):  # decades of lambda
             frame.add(Line(plane.c2p(k, y0), plane.c2p(k, y0) + 0.08 * UP, color=MUTED),
                       mono(f"{10.0**k:g}", size=SMALL_SIZE, color=MUTED).next_to(plane.c2p(k, plane.y0), DOWN, buff=0.1))
-        frame.add(MathTex(r"\lambda", font_size=SYMBOL_SIZE, color=MUTED).next_to(plane.c2p(x1, plane.y0), RIGHT, buff=0.15))
+        frame.add(label("λ (log scale)", size=SMALL_SIZE, color=MUTED)
+                  .move_to(plane.c2p(0.5 * (x0 + x1), plane.y0) + PATH_AXIS_LABEL * DOWN))
         name = ("Lasso", "Ridge")[which]
         head = label(f"{name}: |w| on a log scale", size=BODY_SIZE, color=(L1, L2)[which])
         return frame, head.move_to(SIDES[which] + HEAD_Y * UP)
@@ -731,10 +776,24 @@ class L1vsL2Scene(RegvizScene):
         path = (d.path_l1, d.path_l2)[which][: i + 1]
         t = np.log10(d.path_lams[: i + 1])
         y = np.where(path == 0, self.zero_y, np.log10(np.maximum(np.abs(path), 10.0**d.log_floor)))
+        useful = d.w_true != 0  # the true model's non-zero weights: in the penalty's colour; noise in grey
+        colors = [(L1, L2)[which] if useful[j] else MUTED for j in range(path.shape[1])]
         if i == 0:
-            return VGroup(*(Dot(plane.c2p(t[0], y[0, j]), radius=0.02, color=(L1, L2)[which]) for j in range(path.shape[1])))
-        return VGroup(*(polyline(plane, np.stack([t, y[:, j]], 1), (L1, L2)[which], 2.5, 0.9)
+            return VGroup(*(Dot(plane.c2p(t[0], y[0, j]), radius=0.02, color=colors[j]) for j in range(path.shape[1])))
+        return VGroup(*(polyline(plane, np.stack([t, y[:, j]], 1), colors[j], 3 if useful[j] else 2, 0.9)
                         for j in range(path.shape[1])))
+
+    def path_legend(self):
+        """Which curves are the useful weights (true w != 0, coloured) and which the noise (true w = 0, grey)."""
+        useful = int(np.count_nonzero(self.d.w_true))
+        swatch = lambda color: Line(ORIGIN, 0.45 * RIGHT, color=color, stroke_width=4)  # noqa: E731
+        items = VGroup(
+            VGroup(swatch(L1), swatch(L2), label(f"{useful} useful: true w ≠ 0", size=SMALL_SIZE, color=TEXT)),
+            VGroup(swatch(MUTED), label(f"{len(self.d.w_true) - useful} noise: true w = 0", size=SMALL_SIZE, color=TEXT)),
+        )
+        for item in items:
+            item.arrange(RIGHT, buff=0.15)
+        return items.arrange(RIGHT, buff=0.8).move_to(LEGEND_Y * UP)
 
     def path_step(self):
         return int(round(self.path_index.get_value()))
@@ -766,20 +825,21 @@ class L1vsL2Scene(RegvizScene):
         frames, heads = zip(*(self.path_frame(which) for which in (0, 1)))
         self.path_index = ValueTracker(0)
         marks = redraw(self.path_step, self.path_marks)
-        n_true = int(np.count_nonzero(d.w_true))
-        all_zero = int(np.flatnonzero(d.zeros_l1 == d.path_l1.shape[1])[0])
+        n_true, n = int(np.count_nonzero(d.w_true)), len(d.w_true)
+        legend = self.path_legend()
         first_zero = int(np.flatnonzero(d.zeros_l1 > 0)[0])
-        seconds = self.cue(f"Eight weights, {n_true} useful. Now |w| on a log scale, λ growing.")
-        self.play(FadeIn(VGroup(*frames, *heads)), run_time=0.8)
+        noise_done = noise_zeroed(d.path_l1, d.w_true)  # the first lambda where every noise weight is exactly 0
+        seconds = self.cue(f"{n} weights: {n_true} useful (coloured), {n - n_true} noise (grey). λ grows, on a log axis.")
+        self.play(FadeIn(VGroup(*frames, *heads, legend)), run_time=0.8)
         self.add(marks)
         self.play(self.path_index.animate.set_value(first_zero), run_time=seconds - 0.8, rate_func=linear)
-        seconds = self.cue("Lasso weights land on exactly 0 as λ grows, and stay there.")
-        self.play(self.path_index.animate.set_value(all_zero), run_time=max(seconds, 3.0), rate_func=linear)
+        seconds = self.cue(f"The lasso puts the {n - n_true} noise weights on exactly 0 first; they stay there.")
+        self.play(self.path_index.animate.set_value(noise_done), run_time=seconds, rate_func=linear)
         smallest = small(d.smallest_l2[-1])
-        seconds = self.cue(f"Ridge never reaches 0: the smallest |w| ends at {smallest}.")
+        seconds = self.cue(f"Large λ zeros the useful ones too. Ridge never reaches 0: min |w| {smallest}.")
         self.play(self.path_index.animate.set_value(len(d.path_lams) - 1), run_time=seconds, rate_func=linear)
         marks.clear_updaters()
-        self.play(FadeOut(VGroup(*frames, *heads, marks)), run_time=0.7)
+        self.play(FadeOut(VGroup(*frames, *heads, legend, marks)), run_time=0.7)
 
     # ------------------------------------------------------------------ (d) the step that makes the zeros
     def stacked(self, xs, y, gap=0.17):
@@ -823,11 +883,13 @@ class L1vsL2Scene(RegvizScene):
         n_zero = int(np.count_nonzero(d.dots_out == 0))
         count = mono(f"{n_zero} of {len(d.dots_out)}: exactly 0", size=NUMBER_SIZE, color=L1)
         count.next_to([x(0), bottom_y, 0], DOWN, buff=0.6)
-        # 0 and the zone's edges -lr*lam, +lr*lam, under the v line: both signs shrink by the same amount
+        # the zone's edges -lr*lam, +lr*lam, under the v line: both signs shrink by the same amount
         ticks = VGroup()
-        for value in (-d.dots_t, 0.0, d.dots_t):
+        for value in (-d.dots_t, d.dots_t):
             ticks.add(Line([x(value), top_y - 0.08, 0], [x(value), top_y + 0.08, 0], color=L1, stroke_width=2),
                       mono(weight(value), size=SMALL_SIZE, color=L1).next_to([x(value), top_y, 0], DOWN, buff=0.14))
+        # 0 under the S(v) line, where the zeros land (under the v line the trails into the zone would cross it)
+        ticks.add(mono("0", size=SMALL_SIZE, color=MUTED).next_to([x(0), bottom_y, 0], DOWN, buff=0.14))
 
         graph, curve, marks = self.soft_graph()
 
@@ -869,7 +931,7 @@ class L1vsL2Scene(RegvizScene):
         self.play(FadeOut(graph), FadeIn(VGroup(frame, head)), run_time=0.7)
         self.add(runs)
         self.play(self.k_index.animate.set_value(wobble), run_time=seconds - 0.7, rate_func=linear)
-        seconds = self.cue(f"The proximal (soft-threshold) step puts w{z + 1} on 0 and keeps it there.")
+        seconds = self.cue(f"Soft-thresholding puts w{z + 1} on exactly 0 and keeps it there.")
         self.play(self.k_index.animate.set_value(k_max), run_time=seconds, rate_func=linear)
         runs.clear_updaters()
         self.play(FadeOut(VGroup(self.soft, frame, head, runs)), run_time=0.7)
@@ -962,9 +1024,7 @@ class L1vsL2Scene(RegvizScene):
         self.add(lasso, ridge, lam)
         self.play(self.bar_index.animate.set_value(third), run_time=seconds - 0.7, rate_func=linear)
         kept, other = d.twin_kept + 1, 2 - d.twin_kept
-        seconds = self.cue(f"As λ drops, lasso keeps x{kept}, an arbitrary pick: x{other} and x4 stay at 0.")
-        self.play(self.bar_index.animate.set_value(2 * third), run_time=seconds, rate_func=linear)
-        seconds = self.cue("Ridge splits the twins and gives noisy x4 a weight too.")
+        seconds = self.cue(f"Lasso keeps x{kept} (arbitrary); x{other}, x4 stay 0. Ridge splits the twins, gives x4 weight.")
         self.play(self.bar_index.animate.set_value(show), run_time=seconds, rate_func=linear)
         for group in (lasso, ridge, lam):
             group.clear_updaters()
@@ -981,9 +1041,23 @@ class L1vsL2Scene(RegvizScene):
                                 color=DROPPED, stroke_width=4) for j in zeros))
         l1_tag = label("sparse: selects features", size=SMALL_SIZE, color=L1).move_to(left + ROW_Y * UP)
         model = mono(model_text(d.twin_l1[d.twin_show]), size=SMALL_SIZE, color=L1).move_to(left + 1.7 * UP)
+        # the model's coefficients are the kept bars' values: copies of them rise into the model's line
+        w = d.twin_l1[d.twin_show]
+        plane = self.bar_planes[0]
+        flies, spots = VGroup(), []
+        for j in np.flatnonzero(w):
+            start = plane.c2p(j, 0) + (max(float(w[j]), 0.0) * plane.sy + 0.25) * UP
+            flies.add(mono(fmt(abs(w[j])), size=NUMBER_SIZE, color=L1).move_to(start))
+            spots.append(model_glyphs(model, model_text(w), j, w[j]))
         seconds = self.cue("When to use which? L1 for a sparse, readable model: it selects features.")
-        self.play(FadeIn(l1_tag, shift=0.1 * DOWN), run_time=1.0)
-        self.play(LaggedStart(*(Create(s) for s in strikes), lag_ratio=0.6), Write(model), run_time=max(1.0, seconds - 1.0))
+        self.play(FadeIn(l1_tag, shift=0.1 * DOWN), run_time=0.8)
+        self.add(flies)
+        self.play(
+            LaggedStart(*(Create(s) for s in strikes), lag_ratio=0.6),
+            *(fly.animate.scale(SMALL_SIZE / NUMBER_SIZE).move_to(spot) for fly, spot in zip(flies, spots)),
+            run_time=2.0,
+        )
+        self.play(FadeIn(model), FadeOut(flies), run_time=0.5)
 
         # L2: the default; for plain SGD one step of it is weight decay, then the data gradient
         factor = 1 - 2 * d.decay_lr * d.twin_lam
@@ -1002,14 +1076,15 @@ class L1vsL2Scene(RegvizScene):
         self.remove(ridge)
         self.add(stepping)  # the same bars (state 0 is the ridge optimum), from here driven by the step
         seconds = self.cue("L2 is the default. With SGD it is weight decay: w × (1 − 2·lr·λ),")
-        self.play(FadeIn(l2_tag, shift=0.1 * DOWN), Write(rule), run_time=1.4)
+        self.play(FadeIn(l2_tag, shift=0.1 * DOWN), Write(rule), run_time=0.9)
         self.add(scale)
-        self.play(self.decay_index.animate.set_value(DECAY_FRAMES - 1), run_time=seconds - 1.4, rate_func=smooth)
+        self.play(self.decay_index.animate.set_value(DECAY_FRAMES - 1), run_time=seconds - 0.9, rate_func=smooth)
         adam = label("Adam: use AdamW", size=SMALL_SIZE, color=L2).move_to(right + 1.0 * UP)
         seconds = self.cue("then the data gradient restores w. With Adam it isn't: use AdamW.")
         scale.clear_updaters()
         self.play(self.decay_index.animate.set_value(len(states) - 1), run_time=max(1.0, seconds - 1.6), rate_func=smooth)
-        self.play(FadeOut(scale), FadeIn(adam), run_time=1.0)
+        self.play(FadeOut(scale), run_time=0.4)  # one after the other: two texts never crossfade in one place
+        self.play(FadeIn(adam), run_time=0.6)
         stepping.clear_updaters()
 
         # correlated features: the elastic net, at the same lambda, its L1 share falling from 1 (the lasso)

@@ -266,3 +266,41 @@ def test_ellipse_box_is_the_bounding_box():
     lo, hi = l1_vs_l2.ellipse_box(ols, gram, 1.3)
     np.testing.assert_allclose(points.min(axis=0), lo, atol=1e-6)
     np.testing.assert_allclose(points.max(axis=0), hi, atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_pull_is_the_slope_of_the_penalty_curve(shown, seed):
+    """Part (a) draws each penalty over one weight and, under it, the pull: the pull is that curve's slope."""
+    d = shown[seed]
+    for pen, penalty in ((d.pen_l1, regviz.l1_penalty), (d.pen_l2, regviz.l2_penalty)):
+        np.testing.assert_array_equal(pen, [penalty(np.array([w]), d.pull_lam) for w in d.pull_w])
+    for pen, pull in ((d.pen_l1, d.pull_l1), (d.pen_l2, d.pull_l2)):
+        slope = np.diff(pen) / np.diff(d.pull_w)  # (PULL_GRID - 1,) the chord between neighbouring grid points
+        mid = 0.5 * (d.pull_w[1:] + d.pull_w[:-1])
+        away = np.abs(mid) > 0.02  # the kink of |w| at 0 lies inside one chord
+        # |w| is linear off 0 (its chord is its slope); w^2's chord slope is its slope at the midpoint
+        np.testing.assert_allclose(slope[away], np.interp(mid[away], d.pull_w, pull), atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_lasso_zeros_every_noise_weight_before_any_useful_one(shown, seed):
+    """The path plots colour the true model's non-zero weights; the caption says the noise lands on 0 first."""
+    d = shown[seed]
+    useful = d.w_true != 0
+    assert np.count_nonzero(useful) == l1_vs_l2.TRUE_NONZERO
+    k = l1_vs_l2.noise_zeroed(d.path_l1, d.w_true)
+    assert np.all(d.path_l1[k:, ~useful] == 0)  # from k on, every noise weight is exactly 0 ...
+    assert np.any(d.path_l1[k - 1, ~useful] != 0)  # ... and k is the first such lambda
+    assert np.all(d.path_l1[: k + 1, useful] != 0)  # no useful weight is 0 yet
+    assert np.all(d.path_l1[-1, useful] == 0)  # the useful ones follow at large lambda
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_lambda_axis_ticks_lie_on_the_sweep(shown, seed):
+    d = shown[seed]
+    lo, hi = d.geo_lams[d.sweep_low], d.geo_lams[0]
+    ticks = l1_vs_l2.log_ticks(lo, hi)
+    assert len(ticks) >= 2 and all(lo <= t <= hi for t in ticks) and ticks == sorted(ticks)
+    for t in ticks:  # each is 1, 2, 3 or 5 times a power of ten
+        mantissa = t / 10.0 ** np.floor(np.log10(t) + 1e-12)
+        assert min(abs(mantissa - m) for m in (1, 2, 3, 5)) < 1e-9
