@@ -286,6 +286,12 @@ def lead(scene, text, busy):
     return max(0.5, reading_time(text) - busy - 0.3)
 
 
+def swap(old, new):
+    """Animation: `old` fades out, then `new` fades in (in a play's run time): two texts in one place never
+    show together mid-change, so a word or number never reads doubled ("ymean", "1" over "2")."""
+    return LaggedStart(FadeOut(old), FadeIn(new), lag_ratio=1.0)
+
+
 def counting(value, at, digits=2, size=NUMBER_SIZE, color=TEXT, edge=None):
     """A number in the mono face that shows `value()` on every frame: numbers count, never morph.
 

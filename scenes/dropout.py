@@ -19,18 +19,17 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
-    ChangeDecimalToValue,
     Circle,
     Create,
-    DecimalNumber,
+    Dot,
     FadeIn,
     FadeOut,
     Group,
     GrowFromEdge,
     Indicate,
-    Integer,
     LaggedStart,
     ShowPassingFlash,
+    SurroundingRectangle,
     Line,
     MathTex,
     Rectangle,
@@ -52,8 +51,10 @@ from scenes.common import (
     TEXT,
     CodePanel,
     RegvizScene,
+    counting,
     label,
     lean,
+    swap,
 )
 from scenes.listing import listing
 from scenes.why import WhyMixin
@@ -135,8 +136,7 @@ def data(seed=0):
     )
 
 
-FORMULA_SIZE = BODY_SIZE + 6  # MathTex beside the body text
-NUMBER_FONT = FORMULA_SIZE  # DecimalNumber: the TeX face, as the formulas
+FORMULA_SIZE = BODY_SIZE + 6  # MathTex beside the body text; every number is mono (scenes/common.py), counting
 
 # --- layout (frame 14.2 x 8; subtitles cover the strip below y = -2.9) ---
 PANEL_LEFT = -7.1 + EDGE
@@ -159,12 +159,6 @@ HIDDEN_STEP = 0.62
 MEAN_Y = -2.35
 
 
-def typeset_digits():
-    """Typeset every character a DecimalNumber here shows, once, in the process that runs construct(): a count
-    then typesets nothing while it plays (the split render's children would compile the same TeX files at once)."""
-    DecimalNumber(-1234567890.5, num_decimal_places=1, group_with_commas=True)
-
-
 class DropoutScene(WhyMixin, RegvizScene):
     # seed 21: p = 0.5 drops 4 of the 8 units and p = 0.2 drops 1, so the two p look different on screen;
     # its three thinned networks all keep a hidden unit (a mask may drop every unit: not a first example)
@@ -172,7 +166,6 @@ class DropoutScene(WhyMixin, RegvizScene):
 
     def construct(self):
         self.d = data(self.seed)
-        typeset_digits()
         self.headline()
         self.show_layer()
         self.draw_mask()
@@ -193,17 +186,38 @@ class DropoutScene(WhyMixin, RegvizScene):
         bar = Rectangle(width=BAR_W, height=height, stroke_width=0).set_fill(color, 0.85)
         return bar.move_to([self.bar_x(i), BASELINE, 0], aligned_edge=DOWN)
 
+    def shown(self, i):
+        """The value unit i's number shows: its tracker, or the running mean while averaging."""
+        return self.values[i].get_value()
+
     def resize(self, values, colors):
         """Animations: every bar to its new value (and colour), every number counting to it."""
         anims = []
         for i, (value, color) in enumerate(zip(values, colors)):
             anims.append(Transform(self.bars[i], self.bar(i, value, color)))
             self.numbers[i].set_color(color)
-            anims.append(ChangeDecimalToValue(self.numbers[i], value))
+            anims.append(self.values[i].animate.set_value(value))
         return anims
 
-    def row_name(self, text):
-        return label(text, size=SMALL_SIZE, color=MUTED).move_to([PANEL_LEFT, NUMBER_Y, 0], aligned_edge=LEFT)
+    @staticmethod
+    def still(*numbers):
+        """Stop counters from redrawing (a play with no updaters redraws only what moves): they keep their value."""
+        for number in numbers:
+            number.saved_updaters = number.get_updaters()[:]
+            number.clear_updaters()
+
+    @staticmethod
+    def live(*numbers):
+        """Counters stopped by still() follow their value again."""
+        for number in numbers:
+            for updater in number.saved_updaters:
+                number.add_updater(updater)
+
+    def rename(self, text):
+        """Animation: the row's name fades out, then `text` fades in where it stood."""
+        name = label(text, size=SMALL_SIZE, color=MUTED).move_to([PANEL_LEFT, NUMBER_Y, 0], aligned_edge=LEFT)
+        old, self.name = self.name, name
+        return swap(old, name)
 
     def crosses(self, mask):
         """A red cross over each dropped unit's outline."""
@@ -222,58 +236,70 @@ class DropoutScene(WhyMixin, RegvizScene):
             .move_to([self.bar_x(i), BASELINE, 0], aligned_edge=DOWN)
             for i, v in enumerate(d.x)
         ))
+        self.values = [ValueTracker(0.0) for _ in range(UNITS)]
         self.numbers = VGroup(*(
-            DecimalNumber(0, num_decimal_places=2, font_size=NUMBER_FONT, color=TEXT).move_to([self.bar_x(i), NUMBER_Y, 0])
-            for i in range(UNITS)
+            counting(lambda i=i: self.shown(i), [self.bar_x(i), NUMBER_Y, 0]) for i in range(UNITS)
         ))
         self.baseline = Line([FIRST_BAR - 0.6, BASELINE, 0], [-FIRST_BAR + 0.6, BASELINE, 0], stroke_width=2, color=MUTED)
-        self.name = self.row_name("x")
+        self.name = label("x", size=SMALL_SIZE, color=MUTED).move_to([PANEL_LEFT, NUMBER_Y, 0], aligned_edge=LEFT)
         self.add(self.numbers)
         self.play(
             Create(self.baseline),
             LaggedStart(*(GrowFromEdge(b, DOWN) for b in self.bars), lag_ratio=0.1),
-            *(ChangeDecimalToValue(n, v) for n, v in zip(self.numbers, d.x)),
+            *(value.animate.set_value(v) for value, v in zip(self.values, d.x)),
             FadeIn(self.name),
             run_time=2.4,
         )
+        self.still(*self.numbers)
 
     def right_column(self, mobject, line):
         """`mobject` on line `line` of the right-hand column, left-aligned."""
         return mobject.move_to([RIGHT_LEFT, LINE_TOP - 0.1 - line * COLUMN_STEP, 0], aligned_edge=LEFT)
+
+    def symbol_and_number(self, tex, line, value, color, digits):
+        """A MathTex symbol on line `line` of the right column and, after it, a mono number counting `value()`."""
+        symbol = self.right_column(lean(MathTex(tex, font_size=FORMULA_SIZE, color=color)), line)
+        # level with the symbol's last glyph (its "=" or "x"), not its centre: "p" hangs below the line
+        number = counting(value, lambda: [symbol.get_right()[0] + 0.15, symbol[0][-1].get_center()[1], 0], digits=digits,
+                          color=color, edge=LEFT)
+        return symbol, number
 
     def draw_mask(self):
         d = self.d
         self.narrate(f"Training: each unit is dropped with probability p = {d.p:g}.")
         self.listing = CodePanel(LISTING, PANEL_LEFT, LINE_TOP, LINE_STEP)
         self.rule = self.right_column(lean(MathTex(r"y = x \odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=TEXT)), 0)
-        self.p_value = self.right_column(lean(MathTex(f"p = {d.p:g}", font_size=FORMULA_SIZE, color=DROPPED)), 1)
+        self.p = ValueTracker(d.p)  # one p: its value and the survivors' factor 1/(1-p) both follow it
+        self.p_name, self.p_value = self.symbol_and_number("p =", 1, self.p.get_value, DROPPED, 2)
         self.trap = label("= chance to DROP (PyTorch)", size=SMALL_SIZE, color=DROPPED)
         self.trap.next_to(self.p_value, RIGHT, buff=0.35)
         self.play(FadeIn(self.listing.panel), FadeIn(self.listing.code, lag_ratio=0.05), FadeIn(self.rule), run_time=1.2)
         self.marks = self.crosses(d.mask)
         self.play(
             self.listing.highlight(LINE_MASK),
-            FadeIn(self.p_value), FadeIn(self.trap),
+            FadeIn(self.p_name), FadeIn(self.p_value), FadeIn(self.trap),
             FadeIn(self.ghosts),
             LaggedStart(*(b.animate.set_fill(KEPT if k else FAINT, 0.85) for b, k in zip(self.bars, d.mask)), lag_ratio=0.1),
             LaggedStart(*(FadeIn(m, scale=1.4) for m in self.marks), lag_ratio=0.3),
             run_time=1.8,
         )
+        self.still(self.p_value)
 
     def scale_survivors(self):
         d = self.d
-        self.narrate("Dropped units output 0; survivors are multiplied by 1/(1-p) = 2.")
-        self.factor = self.right_column(lean(MathTex(
-            rf"\times\, 1/(1-p) = \times {1 / (1 - d.p):g}", font_size=FORMULA_SIZE, color=KEPT)), 2)
-        name = self.row_name("y")
+        self.narrate(f"Dropped units output 0; survivors are multiplied by 1/(1-p) = {1 / (1 - d.p):g}.")
+        self.factor_name, self.factor = self.symbol_and_number(
+            r"\times\, 1/(1-p) = \times", 2, lambda: 1 / (1 - self.p.get_value()), KEPT, 2)
         self.play(
             self.listing.highlight(LINE_FORWARD),
-            FadeIn(self.factor, shift=0.2 * DOWN),
-            FadeOut(self.name), FadeIn(name),
+            FadeIn(VGroup(self.factor_name, self.factor), shift=0.2 * DOWN),
+            self.rename("y"),
             run_time=0.8,
         )
-        self.name = name
+        self.still(self.factor)
+        self.live(*self.numbers)
         self.play(*self.resize(d.output, [KEPT if k else DROPPED for k in d.mask]), run_time=2.2)
+        self.still(*self.numbers)
 
     def average_masks(self):
         d = self.d
@@ -283,21 +309,23 @@ class DropoutScene(WhyMixin, RegvizScene):
         def forwards():
             return int(round(10 ** n.get_value()))
 
-        words = label("forwards averaged:", size=SMALL_SIZE, color=MUTED)
-        count = Integer(1, font_size=FORMULA_SIZE, color=TEXT)
-        readout = self.right_column(VGroup(words, count).arrange(RIGHT, buff=0.25), 3)
-        name = self.row_name("mean")
-        self.play(FadeIn(readout), FadeOut(self.marks), FadeOut(self.trap), FadeOut(self.name), FadeIn(name),
+        words = self.right_column(label("forwards averaged:", size=SMALL_SIZE, color=MUTED), 3)
+        count = counting(forwards, lambda: words.get_right() + 0.25 * RIGHT, digits=0, edge=LEFT)
+        readout = VGroup(words, count)
+        self.live(*self.numbers)
+        self.play(FadeIn(readout), FadeOut(self.marks), FadeOut(self.trap), self.rename("mean"),
                   *self.resize(d.means[0], [TEXT] * UNITS), run_time=0.8)
-        self.name = name
         # every frame shows the true mean of the first n forwards, n counting up to FORWARDS
-        count.add_updater(lambda m: m.set_value(forwards()).next_to(words, RIGHT, buff=0.25))
-        for i, (bar, number) in enumerate(zip(self.bars, self.numbers)):
+        self.shown = lambda i: d.means[forwards() - 1, i]
+        for i, bar in enumerate(self.bars):
             bar.add_updater(lambda m, i=i: m.become(self.bar(i, d.means[forwards() - 1, i])))
-            number.add_updater(lambda m, i=i: m.set_value(d.means[forwards() - 1, i]))
         self.play(n.animate.set_value(np.log10(FORWARDS)), run_time=4.2, rate_func=linear)
-        for m in (count, *self.bars, *self.numbers):
-            m.clear_updaters()
+        for bar in self.bars:
+            bar.clear_updaters()
+        for value, mean in zip(self.values, d.means[-1]):
+            value.set_value(mean)
+        del self.shown  # the trackers again, now at the mean of every forward
+        self.still(count, *self.numbers)
         self.expectation = self.right_column(lean(MathTex(
             r"\mathbb{E}[y_i] = (1-p)\cdot x_i/(1-p) = x_i", font_size=FORMULA_SIZE, color=KEPT)), 3)
         self.narrate("So E[y] = x: nothing has to change at inference.")
@@ -307,21 +335,18 @@ class DropoutScene(WhyMixin, RegvizScene):
     def other_p(self):
         d = self.d
         self.narrate(f"p is the chance to DROP: at p = {d.p_low:g} about one unit in five goes.")
-        p_low = lean(MathTex(f"p = {d.p_low:g}", font_size=FORMULA_SIZE, color=DROPPED)).move_to(self.p_value)
-        factor = self.right_column(lean(MathTex(
-            rf"\times\, 1/(1-p) = \times {1 / (1 - d.p_low):g}", font_size=FORMULA_SIZE, color=KEPT)), 2)
         keep = self.right_column(label("CS231n's p is the chance to KEEP", size=SMALL_SIZE, color=MUTED), 3)
-        name = self.row_name("x")
+        self.live(self.p_value, self.factor, *self.numbers)
+        # p counts down to 0.2 and the factor 1/(1-p) with it; the bars go back to x for a new forward
         self.play(
             FadeOut(self.expectation),
-            FadeOut(self.p_value), FadeIn(p_low),
-            FadeOut(self.factor),
-            FadeOut(self.name), FadeIn(name),
+            self.p.animate.set_value(d.p_low),
+            self.rename("x"),
             self.listing.highlight(LINE_MASK),
             *self.resize(d.x, [TEXT] * UNITS),
-            run_time=1.0,
+            run_time=1.4,
         )
-        self.name = name
+        self.still(self.p_value, self.factor, *self.numbers)
         self.marks = self.crosses(d.low_mask)
         self.play(
             LaggedStart(*(b.animate.set_fill(KEPT if k else FAINT, 0.85) for b, k in zip(self.bars, d.low_mask)),
@@ -330,11 +355,11 @@ class DropoutScene(WhyMixin, RegvizScene):
             run_time=1.8,
         )
         self.narrate(f"Survivors grow by 1/(1-{d.p_low:g}) = {1 / (1 - d.p_low):g}. CS231n's p is the keep chance.")
-        name = self.row_name("y")
-        self.play(self.listing.highlight(LINE_FORWARD), FadeIn(factor, shift=0.2 * DOWN), FadeOut(self.name), FadeIn(name),
-                  run_time=0.6)
-        self.name = name
+        self.play(self.listing.highlight(LINE_FORWARD), Indicate(self.factor, color=KEPT), self.rename("y"),
+                  run_time=0.8)
+        self.live(*self.numbers)
         self.play(*self.resize(d.low_output, [KEPT if k else DROPPED for k in d.low_mask]), FadeIn(keep), run_time=2.2)
+        self.still(*self.numbers)
 
     # --- the implicit ensemble ---
     def network(self, cx):
@@ -395,31 +420,31 @@ class DropoutScene(WhyMixin, RegvizScene):
         self.hold_caption()
 
         self.say("Averaging them is the implicit ensemble: a mean over masks.", wait=0)
+        # each thinned network's output, computed: the shared weights through its own mask
+        outputs = [ValueTracker(0.0) for _ in NET_X]
         self.outs = VGroup(*(
-            DecimalNumber(0, num_decimal_places=2, font_size=NUMBER_FONT, color=TEXT).move_to([cx, OUT_Y - NODE_R - 0.3, 0])
-            for cx in NET_X
+            counting(out.get_value, [cx, OUT_Y - NODE_R - 0.3, 0]) for out, cx in zip(outputs, NET_X)
         ))
         self.add(self.outs)
-        self.play(*(ChangeDecimalToValue(o, v) for o, v in zip(self.outs, d.net_outputs)), run_time=1.0)
+        self.play(*(out.animate.set_value(v) for out, v in zip(outputs, d.net_outputs)), run_time=1.0)
+        self.still(*self.outs)
         n = ValueTracker(np.log10(NETS))  # log10 of the number of thinned networks averaged
 
         def masks():
             return int(round(10 ** n.get_value()))
 
-        count = Integer(NETS, font_size=FORMULA_SIZE, color=TEXT)
-        words = label("masks, mean output", size=SMALL_SIZE, color=MUTED)
-        mean = DecimalNumber(d.ensemble_means[NETS - 1], num_decimal_places=2, font_size=FORMULA_SIZE, color=KEPT)
-        self.mean_row = VGroup(count, words, mean).arrange(RIGHT, buff=0.3).move_to([NET_X[1], MEAN_Y, 0])
-        # the three outputs move down into their mean
-        self.play(*(FadeOut(o.copy(), target_position=mean.get_center()) for o in self.outs), FadeIn(self.mean_row),
-                  run_time=1.2)
+        words = label("masks, mean output", size=SMALL_SIZE, color=MUTED).move_to([NET_X[1], MEAN_Y, 0])
+        count = counting(masks, lambda: words.get_left() + 0.3 * LEFT, digits=0, edge=RIGHT)
+        mean = counting(lambda: d.ensemble_means[masks() - 1], lambda: words.get_right() + 0.3 * RIGHT, color=KEPT,
+                        edge=LEFT)
+        self.mean_row = VGroup(count, words, mean)
+        # the three outputs flow down into their mean (a dot each: a number never slides over another)
+        dots = [Dot(o.get_bottom() + 0.12 * DOWN, radius=0.07, color=TEXT) for o in self.outs]
+        self.play(FadeIn(self.mean_row), *(FadeOut(dot, target_position=mean.get_center() + 0.25 * UP, scale=0.5)
+                                           for dot in dots), run_time=1.2)
         # every frame shows the true mean over the first n masks, n counting up to MASKS
-        count.add_updater(lambda m: m.set_value(masks()))
-        words.add_updater(lambda m: m.next_to(count, RIGHT, buff=0.3))
-        mean.add_updater(lambda m: m.set_value(d.ensemble_means[masks() - 1]).next_to(words, RIGHT, buff=0.3))
         self.play(n.animate.set_value(np.log10(MASKS)), run_time=2.6, rate_func=linear)
-        for m in (count, words, mean):
-            m.clear_updaters()
+        self.still(count, mean)
         self.mean = mean
 
     def inference(self):
@@ -427,22 +452,19 @@ class DropoutScene(WhyMixin, RegvizScene):
         self.narrate("eval(): the full network, no mask and no scaling (y = x).")
         title = lean(MathTex(r"\texttt{eval()}", font_size=FORMULA_SIZE, color=KEPT)).move_to([EVAL_NET_X, NET_LABEL_Y, 0])
         full = self.network(EVAL_NET_X)
-        out = DecimalNumber(0, num_decimal_places=2, font_size=NUMBER_FONT, color=KEPT)
-        out.move_to([EVAL_NET_X, OUT_Y - NODE_R - 0.3, 0])
-        self.add(out)
-        self.play(FadeIn(full), FadeIn(title), run_time=1.0)
-        self.play(ChangeDecimalToValue(out, d.eval_output),
+        value = ValueTracker(0.0)
+        out = counting(value.get_value, [EVAL_NET_X, OUT_Y - NODE_R - 0.3, 0], color=KEPT)
+        self.play(FadeIn(full), FadeIn(title), FadeIn(out), run_time=1.0)
+        self.play(value.animate.set_value(d.eval_output),
                   LaggedStart(*(ShowPassingFlash(e.copy().set_stroke(KEPT), time_width=0.8) for e in full[0]),
                               lag_ratio=0.1),
                   run_time=1.6)
+        self.still(out)
         self.narrate("One pass approximates the ensemble's average: why training scales.")
-        # the thinned networks, laid over the full one: together they cover it
-        overlays = [net[0].copy().set_stroke(KEPT, opacity=0.6) for net in self.nets]
-        self.play(*(FadeOut(o, target_position=full[0].get_center()) for o in overlays), run_time=1.5)
         approx = lean(MathTex(r"\approx", font_size=FORMULA_SIZE, color=TEXT))
         approx.move_to([(self.mean_row.get_right()[0] + EVAL_NET_X) / 2 - 0.3, MEAN_Y, 0])
-        moved = out.copy()
-        self.play(moved.animate.move_to([EVAL_NET_X, MEAN_Y, 0]).scale(FORMULA_SIZE / NUMBER_FONT), FadeIn(approx),
-                  run_time=1.2)
-        self.hold_caption()
-        self.wait(0.3)
+        # eval's one output moves down beside the mean over 10000 thinned networks
+        self.play(out.animate.move_to([EVAL_NET_X, MEAN_Y, 0]), FadeIn(approx), run_time=1.4)
+        pair = SurroundingRectangle(VGroup(self.mean, out), color=KEPT, buff=0.15, stroke_width=2)
+        self.play(Create(pair), Indicate(self.mean, color=KEPT), Indicate(out, color=KEPT), run_time=1.4)
+        self.finish_cue(rest=0.3)

@@ -27,8 +27,12 @@ from manim import (
     LaggedStart,
     MathTex,
     Rectangle,
+    TransformMatchingTex,
+    ValueTracker,
     VGroup,
     VMobject,
+    smooth,
+    squish_rate_func,
 )
 
 import regviz
@@ -46,10 +50,12 @@ from scenes.common import (
     CodePanel,
     RegvizScene,
     code_lines,
+    counting,
     fmt,
     label,
     lean,
     mono,
+    swap,
 )
 from scenes.listing import listing
 
@@ -110,6 +116,8 @@ def data(seed=0):
                         regviz.dropout_backward(dy, fresh_mask, P), eval_y, eval_dx, LISTING)
 
 
+EARLY = squish_rate_func(smooth, 0, 0.35)  # a fade in the first third of its play
+LATE = squish_rate_func(smooth, 0.65, 1)  # ... in the last third
 FORMULA_SIZE = BODY_SIZE + 4  # MathTex beside the body text; both formulas fit under the table
 
 # --- layout (frame 14.2 x 8; subtitles cover the strip below y = -2.9) ---
@@ -227,8 +235,9 @@ class DropoutBackwardScene(RegvizScene):
     def show_code(self):
         self.listing = CodePanel(self.d.listing, PANEL_LEFT, LINE_TOP, LINE_STEP)
         self.panel, self.code = self.listing.panel, self.listing.code
-        self.formula_forward = lean(MathTex(r"y = x \odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=TEXT))
-        self.formula_backward = lean(MathTex(r"dx = dy \odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=GRAD))
+        # in parts, so eval's y = x can keep the parts it shares with the training formula
+        self.formula_forward = lean(MathTex("y", "=", "x", r"\odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=TEXT))
+        self.formula_backward = lean(MathTex("dx", "=", "dy", r"\odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=GRAD))
         self.formulas = VGroup(self.formula_forward, self.formula_backward).arrange(RIGHT, buff=0.5)
         self.formulas.move_to([(self.table_left + TABLE_RIGHT) / 2, FORMULA_Y, 0])
         self.p_note = label(f"p = {self.d.p:g} = chance to DROP (as in PyTorch)", size=SMALL_SIZE, color=DROPPED)
@@ -267,11 +276,12 @@ class DropoutBackwardScene(RegvizScene):
         ))
         self.bring_to_back(self.bands)
         self.bands.set_opacity(0)
+        # each draw gives way to its bit: the draw fades out before the bit fades in, never one over the other
         self.play(
-            FadeOut(draws), FadeIn(self.mask_values),
-            FadeOut(draw_header), FadeIn(self.headers["mask"]),
+            swap(draws, self.mask_values),
+            swap(draw_header, self.headers["mask"]),
             self.bands.animate.set_fill(DROPPED, 0.12),
-            run_time=1.0,
+            run_time=1.2,
         )
 
     def forward_values(self):
@@ -343,20 +353,29 @@ class DropoutBackwardScene(RegvizScene):
             self.number(d.jacobian[i, j], MUTED, digits=0).move_to([entry_x[j], rows_y[i], 0])
             for i in range(UNITS) for j in range(UNITS) if i != j
         ))
+        scaled = ValueTracker(0.0)  # 0: the mask bit m_i; 1: the Jacobian's diagonal entry m_i / (1 - p)
+
+        def entry(i):
+            return d.mask[i] + scaled.get_value() * (d.jacobian[i, i] - d.mask[i])
+
         diagonal = VGroup(*(
-            self.number(d.jacobian[i, i], KEPT if d.mask[i] else DROPPED, digits=0).move_to([entry_x[i], rows_y[i], 0])
+            counting(lambda i=i: entry(i), [entry_x[i], rows_y[i], 0], digits=0, color=KEPT if d.mask[i] else DROPPED)
             for i in range(UNITS)
         ))
         self.play(
             FadeOut(self.panel), FadeOut(self.code), self.listing.unhighlight(), FadeOut(self.p_note),
             run_time=0.6,
         )
-        self.play(FadeIn(brackets), FadeIn(heads[1]), FadeIn(definition), FadeIn(off_diagonal, lag_ratio=0.02),
-                  run_time=1.0)
-        # each mask bit moves to its place on the diagonal, where it becomes m_i / (1 - p)
-        bits = self.mask_values.copy()
+        self.play(FadeIn(brackets), FadeIn(heads[1]), FadeIn(definition), run_time=0.8)
+        # each mask bit moves to its place on the diagonal, sliding under the table's opaque cells (never over a number)
+        bits = self.mask_values.copy().set_z_index(-1)
         self.play(*(b.animate.move_to([entry_x[i], rows_y[i], 0]) for i, b in enumerate(bits)), run_time=1.2)
-        self.play(FadeOut(bits), FadeIn(diagonal, scale=1.3), run_time=0.6)
+        # there each bit counts to m_i / (1 - p): 1 -> 2 where the unit is kept, 0 stays 0; elsewhere J is 0
+        self.remove(*bits)
+        self.add(diagonal)  # the same glyphs in the same places: nothing jumps
+        self.play(scaled.animate.set_value(1.0), FadeIn(off_diagonal, lag_ratio=0.02), run_time=1.2)
+        for number in diagonal:
+            number.clear_updaters()
         self.narrate("Backward multiplies dy by J transposed: the same mask, the same 2.")
         dy_copy = self.values("dy", d.dy, [GRAD] * UNITS)
         for v, y in zip(dy_copy, rows_y):
@@ -381,20 +400,26 @@ class DropoutBackwardScene(RegvizScene):
     def fresh_mask_bug(self):
         d = self.d
         self.narrate("The classic bug: backward draws a fresh mask of its own.")
-        # the buggy backward, on the left where the panel was: its own draw in place of the forward's mask
+        # the buggy backward, bottom left: its own draw in place of the forward's mask
         bug = code_lines(("def dropout_backward(dy, mask, p, rng):", "    " + BUG_LINE, "    return dy * mask / (1 - p)"),
-                         PANEL_LEFT + 0.2, LINE_TOP, LINE_STEP, color=MUTED)  # where the panel's code starts
+                         PANEL_LEFT + 0.2, FORMULA_Y + 0.45, LINE_STEP, color=MUTED)
         bug[1].set_color(DROPPED)
+        # the forward's mask steps out of the table, kept aside: the mask forward returned
+        park = PANEL_LEFT + self.cell_w / 2 + 0.1 - self.columns["mask"]
+        saved = VGroup(self.mask_boxes, self.mask_values)
+        # the header does not travel (it would cross the others): it fades here and a twin fades in there
+        saved_header = self.header("mask").shift(park * RIGHT)
+        saved_name = VGroup(label("forward returned:", size=SMALL_SIZE, color=MUTED), saved_header)
+        saved_name[0].move_to([PANEL_LEFT, HEADER_Y + 0.45, 0], aligned_edge=LEFT)
         fresh_boxes = VGroup(*(self.box("mask", i, DROPPED) for i in range(UNITS)))
         fresh = self.bits(d.fresh_mask)
         fresh_header = mono("new mask", color=DROPPED).move_to([self.columns["mask"], HEADER_Y, 0])
         self.play(FadeOut(self.jacobian_picture), run_time=0.6)
-        self.play(
-            FadeIn(bug, shift=0.2 * RIGHT),
-            FadeOut(self.mask_values), FadeOut(self.headers["mask"]),
-            FadeIn(fresh_boxes), FadeIn(fresh), FadeIn(fresh_header),
-            run_time=1.2,
-        )
+        saved.set_z_index(-1)  # it slides under the table's opaque cells, never over a number
+        self.play(saved.animate.shift(park * RIGHT), FadeOut(self.headers["mask"], rate_func=EARLY),
+                  FadeIn(saved_name, rate_func=LATE),
+                  FadeIn(bug, shift=0.2 * RIGHT), run_time=1.2)
+        self.play(FadeIn(fresh_boxes), FadeIn(fresh, shift=0.2 * DOWN), FadeIn(fresh_header), run_time=0.8)
         self.narrate("Gradient now reaches a unit that output 0, and misses used ones.")
         dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", d.fresh_mask, GRAD)
         self.play(*moves, FadeOut(self.dx_values), run_time=1.6)
@@ -412,22 +437,31 @@ class DropoutBackwardScene(RegvizScene):
         self.play(FadeOut(self.arrived(dots, d.fresh_mask)), FadeIn(wrong, scale=0.8), run_time=0.8)
         self.play(FadeIn(crosses, lag_ratio=0.2), *(FadeIn(m) for m in marks), run_time=1.0)
         self.wait(1.5)  # the two wrong rows, named, long enough to read
-        self.narrate("Backward must reuse the mask that forward returned.")
+        self.narrate("The fix: backward reuses the mask forward returned.")
         self.play(
-            FadeOut(bug), FadeOut(marks), FadeOut(crosses),
+            FadeOut(bug), FadeOut(marks), FadeOut(crosses), FadeOut(wrong),
             FadeOut(fresh_boxes), FadeOut(fresh), FadeOut(fresh_header),
-            FadeIn(self.mask_values), FadeIn(self.headers["mask"]),
-            FadeOut(wrong), FadeIn(self.dx_values),
-            run_time=1.2,
+            run_time=0.8,
         )
-        self.play(Circumscribe(self.mask_boxes, color=KEPT, buff=0.08), run_time=1.0)
+        # the saved mask goes back between dy and dx: the gradient passes through it
+        self.play(saved.animate.shift(-park * RIGHT), FadeOut(saved_name, rate_func=EARLY), run_time=1.2)
+        self.play(FadeIn(self.headers["mask"]), Circumscribe(self.mask_boxes, color=KEPT, buff=0.08), run_time=0.8)
+        saved.set_z_index(0)
+        self.narrate("Dropped units get 0 gradient, kept ones dy/(1-p).")
+        dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", d.mask, GRAD)
+        self.play(*moves, run_time=1.6)
+        self.dx_values = self.values("dx", d.dx, self.colors(d.mask, GRAD))
+        self.play(FadeOut(self.arrived(dots, d.mask)), FadeIn(self.dx_values, scale=0.8), run_time=0.8)
+        # the rows the bug got wrong, right again
+        self.play(LaggedStart(*(Indicate(self.dx_values[i], color=KEPT if d.mask[i] else DROPPED) for i in bad),
+                              lag_ratio=0.4), run_time=1.2)
 
     def eval_mode(self):
         d = self.d
         self.narrate("eval(): forward hands back x itself and no mask.")
         eval_formulas = VGroup(
-            lean(MathTex("y = x", font_size=FORMULA_SIZE, color=TEXT)),
-            lean(MathTex("dx = dy", font_size=FORMULA_SIZE, color=GRAD)),
+            lean(MathTex("y", "=", "x", font_size=FORMULA_SIZE, color=TEXT)),
+            lean(MathTex("dx", "=", "dy", font_size=FORMULA_SIZE, color=GRAD)),
         )
         for new, old in zip(eval_formulas, self.formulas):
             new.move_to(old)
@@ -435,9 +469,9 @@ class DropoutBackwardScene(RegvizScene):
             (self.cell_center("mask", 0) + self.cell_center("mask", UNITS - 1)) / 2)
         self.play(
             FadeIn(self.panel), FadeIn(self.code),
-            FadeOut(self.formula_forward), FadeIn(eval_formulas[0]),
+            TransformMatchingTex(self.formula_forward, eval_formulas[0]),  # y = x stays, the mask and scale go
             FadeOut(self.formula_backward), FadeOut(self.dx_values),  # nothing from training stays on screen
-            run_time=0.8,
+            run_time=1.0,
         )
         self.play(
             self.listing.highlight(LINE_EVAL_FORWARD, KEPT),

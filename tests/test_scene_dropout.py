@@ -69,3 +69,11 @@ def test_the_clips_seed_makes_the_two_p_look_different_and_keeps_every_net_alive
     assert (~d.mask).sum() > (~d.low_mask).sum()  # p = 0.5 drops more units than p = 0.2, visibly
     assert np.all(d.net_masks.sum(axis=1) > 0)  # no thinned network without a hidden unit
     assert np.all(d.net_masks, axis=0).any()  # a unit all three keep: the shared-edges bundle lands on it
+
+
+def test_the_factor_counting_with_p_is_what_the_survivors_grow_by():
+    d = scene.data(SEED)
+    # the clip counts p from 0.5 to 0.2 with 1/(1-p) beside it: at both ends it is the survivors' y / x
+    for p, mask, output in ((d.p, d.mask, d.output), (d.p_low, d.low_mask, d.low_output)):
+        np.testing.assert_allclose(output[mask] / d.x[mask], 1 / (1 - p))
+        assert np.all(output[~mask] == 0)

@@ -91,3 +91,13 @@ def test_a_fresh_mask_in_backward_sends_gradient_to_a_dropped_unit():
     lost = d.mask & (d.wrong_dx == 0) & (d.dy != 0)
     assert np.any(lost) and np.all(d.dx[lost] != 0)  # and none for a unit that was used
     np.testing.assert_allclose(d.wrong_dx[d.fresh_mask], d.dy[d.fresh_mask] / (1 - d.p))
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_reusing_the_forward_mask_fixes_exactly_the_rows_the_fresh_mask_got_wrong(seed):
+    d = scene.data(seed)
+    # the clip flags the rows where the two masks disagree, then the fix's dx corrects those rows and no others
+    disagree = d.fresh_mask != d.mask
+    changed = ~np.isclose(d.wrong_dx, d.dx, atol=0)
+    np.testing.assert_array_equal(changed, disagree & (d.dy != 0))
+    np.testing.assert_array_equal(d.dx, regviz.dropout_backward(d.dy, d.mask, d.p))  # the saved mask, reused
