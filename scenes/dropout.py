@@ -329,7 +329,9 @@ class DropoutScene(WhyMixin, RegvizScene):
         self.expectation = self.right_column(lean(MathTex(
             r"\mathbb{E}[y_i] = (1-p)\cdot x_i/(1-p) = x_i", font_size=FORMULA_SIZE, color=KEPT)), 3)
         self.narrate("So E[y] = x: nothing has to change at inference.")
-        self.play(FadeOut(readout, shift=0.3 * UP), FadeIn(self.expectation, shift=0.3 * UP), run_time=1.0)
+        # the count gives way to what it converged to: out first, then in, never one over the other
+        self.play(LaggedStart(FadeOut(readout, shift=0.3 * UP), FadeIn(self.expectation, shift=0.3 * UP), lag_ratio=1.0),
+                  run_time=1.2)
         self.play(*(Indicate(number, color=KEPT) for number in self.numbers), run_time=1.2)
 
     def other_p(self):

@@ -18,8 +18,10 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    AnimationGroup,
     Circle,
     Circumscribe,
+    Create,
     FadeIn,
     FadeOut,
     Group,
@@ -27,7 +29,6 @@ from manim import (
     LaggedStart,
     MathTex,
     Rectangle,
-    TransformMatchingTex,
     ValueTracker,
     VGroup,
     VMobject,
@@ -119,6 +120,11 @@ def data(seed=0):
 EARLY = squish_rate_func(smooth, 0, 0.35)  # a fade in the first third of its play
 LATE = squish_rate_func(smooth, 0.65, 1)  # ... in the last third
 FORMULA_SIZE = BODY_SIZE + 4  # MathTex beside the body text; both formulas fit under the table
+
+def appear(values):
+    """Animation: each value grows into its own cell (a column scaled as one would slide its numbers across cells)."""
+    return AnimationGroup(*(FadeIn(v, scale=0.8) for v in values))
+
 
 # --- layout (frame 14.2 x 8; subtitles cover the strip below y = -2.9) ---
 PANEL_LEFT = -7.1 + EDGE
@@ -240,7 +246,13 @@ class DropoutBackwardScene(RegvizScene):
         self.formula_backward = lean(MathTex("dx", "=", "dy", r"\odot m \,/\, (1-p)", font_size=FORMULA_SIZE, color=GRAD))
         self.formulas = VGroup(self.formula_forward, self.formula_backward).arrange(RIGHT, buff=0.5)
         self.formulas.move_to([(self.table_left + TABLE_RIGHT) / 2, FORMULA_Y, 0])
-        self.p_note = label(f"p = {self.d.p:g} = chance to DROP (as in PyTorch)", size=SMALL_SIZE, color=DROPPED)
+        self.p_note = VGroup(
+            lean(MathTex("p =", font_size=FORMULA_SIZE, color=DROPPED)),
+            mono(fmt(self.d.p, 1), size=NUMBER_SIZE, color=DROPPED),
+            label("= chance to DROP (as in PyTorch)", size=SMALL_SIZE, color=DROPPED),
+        ).arrange(RIGHT, buff=0.15)
+        for part in self.p_note[1:]:  # level with the "=", not with the centre of "p", which hangs below the line
+            part.set_y(self.p_note[0][0][-1].get_y())
         self.p_note.next_to(self.panel, DOWN, buff=0.2).align_to(self.panel, LEFT)
         self.narrate("The layer in code: forward draws a mask, backward reuses it.")
         self.play(FadeIn(self.panel), FadeIn(self.code, lag_ratio=0.05), run_time=1.6)
@@ -299,7 +311,7 @@ class DropoutBackwardScene(RegvizScene):
         dots, moves = self.travel(range(UNITS), "x", "mask", "y", d.mask, TEXT)
         self.play(*moves, run_time=1.4)
         self.y_values = self.values("y", d.y, self.colors(d.mask, TEXT))
-        self.play(FadeOut(self.arrived(dots, d.mask)), FadeIn(self.y_values, scale=0.8), run_time=0.8)
+        self.play(FadeOut(self.arrived(dots, d.mask)), appear(self.y_values), run_time=0.8)
 
     def upstream_gradient(self):
         d = self.d
@@ -324,12 +336,16 @@ class DropoutBackwardScene(RegvizScene):
         dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", d.mask, GRAD)
         self.play(*moves, run_time=1.6)
         self.dx_values = self.values("dx", d.dx, self.colors(d.mask, GRAD))
-        self.play(FadeOut(self.arrived(dots, d.mask)), FadeIn(self.dx_values, scale=0.8), run_time=0.8)
+        self.play(FadeOut(self.arrived(dots, d.mask)), appear(self.dx_values), run_time=0.8)
         self.narrate("Dropped units get exactly 0 gradient: they took no part in y.")
         dropped = [i for i in range(UNITS) if not d.mask[i]]
-        self.play(LaggedStart(*(
-            Indicate(VGroup(self.y_values[i], self.dx_values[i]), color=DROPPED, scale_factor=1.15) for i in dropped
-        ), lag_ratio=0.3), run_time=1.8)
+        # each dropped row: its output y and its gradient dx, both exactly 0, outlined together
+        marks = VGroup(*(
+            VGroup(*(self.box(column, i, DROPPED).set_fill(opacity=0).set_stroke(width=4) for column in ("y", "dx")))
+            for i in dropped
+        ))
+        self.play(LaggedStart(*(Create(m) for m in marks), lag_ratio=0.4), run_time=1.6)
+        self.play(FadeOut(marks), run_time=0.8)
 
     def jacobian(self):
         d = self.d
@@ -434,7 +450,7 @@ class DropoutBackwardScene(RegvizScene):
                   size=SMALL_SIZE, color=DROPPED).next_to(self.dx_boxes[i], LEFT, buff=0.25)
             for i in bad
         ))
-        self.play(FadeOut(self.arrived(dots, d.fresh_mask)), FadeIn(wrong, scale=0.8), run_time=0.8)
+        self.play(FadeOut(self.arrived(dots, d.fresh_mask)), appear(wrong), run_time=0.8)
         self.play(FadeIn(crosses, lag_ratio=0.2), *(FadeIn(m) for m in marks), run_time=1.0)
         self.wait(1.5)  # the two wrong rows, named, long enough to read
         self.narrate("The fix: backward reuses the mask forward returned.")
@@ -451,9 +467,9 @@ class DropoutBackwardScene(RegvizScene):
         dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", d.mask, GRAD)
         self.play(*moves, run_time=1.6)
         self.dx_values = self.values("dx", d.dx, self.colors(d.mask, GRAD))
-        self.play(FadeOut(self.arrived(dots, d.mask)), FadeIn(self.dx_values, scale=0.8), run_time=0.8)
+        self.play(FadeOut(self.arrived(dots, d.mask)), appear(self.dx_values), run_time=0.8)
         # the rows the bug got wrong, right again
-        self.play(LaggedStart(*(Indicate(self.dx_values[i], color=KEPT if d.mask[i] else DROPPED) for i in bad),
+        self.play(LaggedStart(*(Indicate(self.dx_values[i], color=KEPT if d.mask[i] else DROPPED, scale_factor=1.1) for i in bad),
                               lag_ratio=0.4), run_time=1.2)
 
     def eval_mode(self):
@@ -465,17 +481,21 @@ class DropoutBackwardScene(RegvizScene):
         )
         for new, old in zip(eval_formulas, self.formulas):
             new.move_to(old)
+        # in the middle of the column, between two rows' dot lanes (the cells' bottom borders): no dot crosses it
+        middle = UNITS // 2
         none = mono("None", size=NUMBER_SIZE, color=MUTED).move_to(
-            (self.cell_center("mask", 0) + self.cell_center("mask", UNITS - 1)) / 2)
+            (self.cell_center("mask", middle - 1) + self.cell_center("mask", middle)) / 2 + CELL_H / 2 * DOWN)
         self.play(
             FadeIn(self.panel), FadeIn(self.code),
-            TransformMatchingTex(self.formula_forward, eval_formulas[0]),  # y = x stays, the mask and scale go
+            # y = x keeps its parts: the mask and scale fade out first, then what is left moves to the middle
+            FadeOut(self.formula_forward[3], rate_func=EARLY),
+            VGroup(*self.formula_forward[:3]).animate(rate_func=LATE).move_to(eval_formulas[0]),
             FadeOut(self.formula_backward), FadeOut(self.dx_values),  # nothing from training stays on screen
             run_time=1.0,
         )
         self.play(
             self.listing.highlight(LINE_EVAL_FORWARD, KEPT),
-            FadeOut(self.bands), FadeOut(self.mask_values), FadeOut(self.mask_boxes), FadeIn(none),
+            FadeOut(self.bands), swap(VGroup(self.mask_boxes, self.mask_values), none),
             FadeOut(self.y_values),
             run_time=1.0,
         )
@@ -483,7 +503,7 @@ class DropoutBackwardScene(RegvizScene):
         dots, moves = self.travel(range(UNITS), "x", "mask", "y", every, TEXT)
         self.play(*moves, run_time=1.2)
         self.y_values = self.values("y", d.eval_y, [TEXT] * UNITS)
-        self.play(FadeOut(dots), FadeIn(self.y_values, scale=0.8), run_time=0.6)
+        self.play(FadeOut(dots), appear(self.y_values), run_time=0.6)
         self.narrate("With no mask, backward hands back dy itself.")
         self.play(
             self.listing.highlight(LINE_EVAL_BACKWARD, KEPT),
@@ -493,8 +513,13 @@ class DropoutBackwardScene(RegvizScene):
         dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", every, GRAD)
         self.play(*moves, run_time=1.2)
         self.dx_values = self.values("dx", d.eval_dx, [GRAD] * UNITS)
-        self.play(FadeOut(dots), FadeIn(self.dx_values, scale=0.8), run_time=0.6)
-        self.wait(2.0)  # the result, dx = dy, stays long enough to read before the practice card
+        self.play(FadeOut(dots), appear(self.dx_values), run_time=0.6)
+        # dx = dy, row by row: each gradient the same number on both sides of the layer
+        self.play(LaggedStart(*(
+            AnimationGroup(*(Indicate(v, color=GRAD, scale_factor=1.1) for v in pair))
+            for pair in zip(self.dx_values, self.dy_values)
+        ), lag_ratio=0.3), run_time=1.6)
+        self.wait(0.6)
 
     def practise(self):
         self.narrate("Practise it: regviz practice dropout, then regviz check practice/dropout.py")
@@ -505,5 +530,5 @@ class DropoutBackwardScene(RegvizScene):
         ).arrange(DOWN, buff=0.35, aligned_edge=LEFT).move_to([0, 0, 0])
         stage = Group(*(m for m in self.mobjects if m is not self.title))
         self.play(FadeOut(stage), run_time=0.8)
-        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * UP) for line in card), lag_ratio=0.5), run_time=1.6)
+        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * UP) for line in card), lag_ratio=0.5), run_time=2.4)
         self.finish_cue(rest=0.5)
