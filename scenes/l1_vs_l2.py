@@ -571,7 +571,7 @@ class L1vsL2Scene(RegvizScene):
         )
         curves = np.vstack([plane.points(p) for p in self.sweep_curves()])
         w1 = place_clear(MathTex("w_1", font_size=SYMBOL_SIZE, color=MUTED),
-                         plane.c2p(x1, 0), (UP + LEFT, DOWN + LEFT), curves, buff=0.08)
+                         plane.c2p(x1, 0), (RIGHT, UP + LEFT, DOWN + LEFT), curves, buff=0.08)
         w2 = place_clear(MathTex("w_2", font_size=SYMBOL_SIZE, color=MUTED),
                          plane.c2p(0, y1), (DOWN + LEFT, DOWN + RIGHT), curves, buff=0.08)
         contours = VGroup(*(polyline(plane, ellipse(self.d.ols, self.d.gram, r), LOSS, 1.5, 0.45)
@@ -836,7 +836,7 @@ class L1vsL2Scene(RegvizScene):
         seconds = self.cue(f"The lasso puts the {n - n_true} noise weights on exactly 0 first; they stay there.")
         self.play(self.path_index.animate.set_value(noise_done), run_time=seconds, rate_func=linear)
         smallest = small(d.smallest_l2[-1])
-        seconds = self.cue(f"Large λ zeros the useful ones too. Ridge never reaches 0: min |w| {smallest}.")
+        seconds = self.cue(f"Large λ zeros the useful ones too. Ridge never hits 0: min |w| falls to {smallest}.")
         self.play(self.path_index.animate.set_value(len(d.path_lams) - 1), run_time=seconds, rate_func=linear)
         marks.clear_updaters()
         self.play(FadeOut(VGroup(*frames, *heads, legend, marks)), run_time=0.7)
