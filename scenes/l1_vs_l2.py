@@ -1082,9 +1082,10 @@ class L1vsL2Scene(RegvizScene):
         adam = label("Adam: use AdamW", size=SMALL_SIZE, color=L2).move_to(right + 1.0 * UP)
         seconds = self.cue("then the data gradient restores w. With Adam it isn't: use AdamW.")
         scale.clear_updaters()
+        # the factor goes first: it is the decay half's, and the bars are about to leave it
+        self.play(FadeOut(scale), run_time=0.4)
         self.play(self.decay_index.animate.set_value(len(states) - 1), run_time=max(1.0, seconds - 1.6), rate_func=smooth)
-        self.play(FadeOut(scale), run_time=0.4)  # one after the other: two texts never crossfade in one place
-        self.play(FadeIn(adam), run_time=0.6)
+        self.play(FadeIn(adam), run_time=0.6)  # where the factor was: after it, never crossfading with it
         stepping.clear_updaters()
 
         # correlated features: the elastic net, at the same lambda, its L1 share falling from 1 (the lasso)
