@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, ORIGIN, RIGHT, UP, Create, DashedLine, Dot, FadeIn, FadeOut, GrowFromCenter, GrowFromEdge, Line,
-    MathTex, Rectangle, SurroundingRectangle, ValueTracker, VGroup, VMobject, linear, smooth,
+    DOWN, LEFT, ORIGIN, RIGHT, UP, AnimationGroup, Create, DashedLine, Dot, FadeIn, FadeOut, GrowFromEdge, Indicate,
+    LaggedStart, Line, MathTex, Rectangle, SurroundingRectangle, ValueTracker, VGroup, VMobject, linear, smooth,
 )
 
 import regviz
@@ -208,8 +208,9 @@ class BatchNormScene(WhyMixin, RegvizScene):
         ])
         self.narrate(f"A batch: {N} samples as rows, {C} features as columns, each on its own scale.")
         self.play(FadeIn(headers), run_time=0.8)
-        self.play(*[FadeIn(VGroup(rows[i], grid[i]), shift=0.3 * RIGHT) for i in range(N)],
-                  lag_ratio=0.35, run_time=2.4)
+        # each row fades in whole, one after the other (a lag inside a FadeIn would draw it glyph by glyph)
+        self.play(LaggedStart(*[FadeIn(VGroup(rows[i], grid[i]), shift=0.3 * RIGHT) for i in range(N)],
+                              lag_ratio=0.35), run_time=2.4)
         self.grid, self.headers, self.rows = grid, headers, rows
 
     def stage_values(self):
@@ -252,10 +253,14 @@ class BatchNormScene(WhyMixin, RegvizScene):
         # the mean as a marker on the line, the spread as the band mean +- std
         mu = lambda: float(np.mean(self.stage_values()))
         sigma = lambda: float(np.std(self.stage_values()))
-        marker = redrawn(lambda: Line(self.ruler.n2p(mu()) + 0.45 * DOWN + 0.0 * UP,
+        # the marker stands on the line, above the tick labels (it never crosses a number as mu moves)
+        marker = redrawn(lambda: Line(self.ruler.n2p(mu()) + 0.12 * DOWN,
                                             self.ruler.n2p(mu()) + 0.55 * UP, color=TEXT, stroke_width=4))
+        reach = ValueTracker(0.0)  # the band opens from the mean out to one standard deviation either side
         band = redrawn(lambda: Rectangle(
-            width=max(1e-3, self.ruler.n2p(mu() + sigma())[0] - self.ruler.n2p(mu() - sigma())[0]), height=0.5,
+            width=max(1e-3, reach.get_value() * (self.ruler.n2p(mu() + sigma())[0]
+                                                 - self.ruler.n2p(mu() - sigma())[0])),
+            height=0.5,
             stroke_width=0, fill_color=BATCH, fill_opacity=0.22,
         ).move_to(self.ruler.n2p(mu()) + 0.08 * UP))
         mu_name = MathTex(r"\mu =", font_size=BODY_SIZE + 6, color=TEXT).move_to([1.0, 1.9, 0])
@@ -268,7 +273,8 @@ class BatchNormScene(WhyMixin, RegvizScene):
         var_tag = label("variance (÷ m, biased)", size=SMALL_SIZE, color=MUTED).next_to(var_name, RIGHT, buff=1.6)
         self.narrate("Its mean is the balance point; the band is one standard deviation either side.")
         self.play(Create(marker), FadeIn(mu_name), FadeIn(mu_value), FadeIn(mu_tag), run_time=1.8)
-        self.play(GrowFromCenter(band), FadeIn(var_name), FadeIn(var_value), FadeIn(var_tag), run_time=2.2)
+        self.add(band)
+        self.play(reach.animate.set_value(1.0), FadeIn(var_name), FadeIn(var_value), FadeIn(var_tag), run_time=2.2)
         self.box, self.line_name = box, line_name
         self.stats = VGroup(mu_name, var_name, mu_value, var_value, mu_tag, var_tag)
         self.column_marks = VGroup(dots, marker, band)
@@ -288,12 +294,26 @@ class BatchNormScene(WhyMixin, RegvizScene):
 
     def scale_and_shift(self):
         d = self.d
-        affine = VGroup(
-            MathTex(r"y = \gamma\,\hat{x} + \beta", font_size=BODY_SIZE + 8, color=TEXT),
-            mono(f"γ = {fmt(d.gamma[COL], 1)}, β = {fmt(d.beta[COL], 1)}", size=SMALL_SIZE, color=MUTED),
-        ).arrange(RIGHT, buff=0.4).next_to(self.formula, DOWN, buff=0.3).align_to(self.formula, LEFT)
+        affine = MathTex(r"y = \gamma\,\hat{x} + \beta", font_size=BODY_SIZE + 8, color=TEXT)
+        affine.next_to(self.formula, DOWN, buff=0.3).align_to(self.formula, LEFT)
+        # each feature's learned gamma and beta, under its column (feature COL's now, the others' with them)
+        y_gamma, y_beta = self.grid[-1][0].get_center()[1] - 0.75, self.grid[-1][0].get_center()[1] - 1.25
+        names = VGroup(
+            MathTex(r"\gamma", font_size=BODY_SIZE + 8, color=TEXT),
+            MathTex(r"\beta", font_size=BODY_SIZE + 8, color=TEXT),
+        )
+        self.params = {}
+        for j in range(C):
+            x = self.grid[0][j].get_center()[0]
+            self.params[j] = VGroup(
+                mono(fmt(d.gamma[j], 1), size=SMALL_SIZE, color=BATCH if j == COL else TEXT).move_to([x, y_gamma, 0]),
+                mono(fmt(d.beta[j], 1), size=SMALL_SIZE, color=BATCH if j == COL else TEXT).move_to([x, y_beta, 0]),
+            )
+        for name, y in zip(names, (y_gamma, y_beta)):
+            name.move_to([self.rows.get_right()[0], y, 0], aligned_edge=RIGHT)
         self.narrate("A learned scale γ and shift β follow: now mean β and variance γ².")
-        self.play(FadeIn(affine, shift=0.2 * UP), run_time=1.0)
+        self.play(FadeIn(affine, shift=0.2 * UP), FadeIn(names), FadeIn(self.params[COL], shift=0.2 * UP),
+                  run_time=1.0)
         self.play(self.stage.animate.set_value(2.0), run_time=3.0, rate_func=smooth)
         self.affine = affine
 
@@ -312,7 +332,7 @@ class BatchNormScene(WhyMixin, RegvizScene):
                 self.grid[i].submobjects[j] = counters[i, j]
         boxes = VGroup(*[self.column_box(j) for j in others])
         self.narrate("Every feature has its own μ, σ², γ and β: each column is normalised alone.")
-        self.play(Create(boxes), run_time=1.0)
+        self.play(Create(boxes), *[FadeIn(self.params[j], shift=0.2 * UP) for j in others], run_time=1.0)
         self.play(share.animate.set_value(1.0), run_time=2.5, rate_func=smooth)
         self.play(FadeOut(boxes), run_time=0.6)
         for mob in (*counters.values(), *self.counters, *self.column_marks, *self.stats[2:4]):
@@ -345,8 +365,9 @@ class BatchNormScene(WhyMixin, RegvizScene):
                            lambda: readout_name.get_right() + 0.2 * RIGHT, digits=3, size=SMALL_SIZE,
                            color=BATCH, edge=LEFT)
         step_name = mono("step", size=SMALL_SIZE, color=MUTED).move_to([5.3, 1.5, 0])
-        step_value = counting(lambda: self.t.get_value(), lambda: step_name.get_right() + 0.15 * RIGHT, digits=0,
-                              size=SMALL_SIZE, color=MUTED, edge=LEFT)
+        # the step being taken: it turns to k as step k's update starts (its dot, gap and bar appear with it)
+        step_value = counting(lambda: np.ceil(self.t.get_value() - 1e-6), lambda: step_name.get_right() + 0.15 * RIGHT,
+                              digits=0, size=SMALL_SIZE, color=MUTED, edge=LEFT)
 
         bar_axis = VGroup(Line([self.chart.left, self.bars_base, 0], [self.chart.right, self.bars_base, 0],
                                color=MUTED, stroke_width=2))
@@ -368,9 +389,11 @@ class BatchNormScene(WhyMixin, RegvizScene):
         self.narrate("Training also keeps a running mean for eval(); it starts at 0.")
         self.play(FadeIn(rule, shift=0.2 * DOWN), run_time=1.0)
         self.play(FadeIn(self.chart.mobject), FadeIn(legend), run_time=1.3)
-        self.add(picture, readout, step_value, start_value)
-        self.play(FadeIn(bar_axis), FadeIn(bars_name), FadeIn(readout_name), FadeIn(step_name), FadeIn(start_name),
-                  lag_ratio=0.2, run_time=1.3)
+        self.add(picture)
+        # each counter fades in with its name: no number on screen before what it counts is named
+        self.play(LaggedStart(FadeIn(bar_axis), FadeIn(bars_name), FadeIn(VGroup(readout_name, readout)),
+                              FadeIn(VGroup(step_name, step_value)), FadeIn(VGroup(start_name, start_value)),
+                              lag_ratio=0.2), run_time=1.3)
         self.narrate("Each step it moves a tenth of the way from where it was to the new batch's mean.")
         for s in range(1, ONE_BY_ONE + 1):
             self.play(self.t.animate.set_value(float(s)), run_time=1.3, rate_func=smooth)
@@ -466,8 +489,9 @@ class BatchNormScene(WhyMixin, RegvizScene):
         whole = strip(1.4)
         self.narrate(f"Trap two: the variance. The {m} squared deviations of step 1, laid end to end:")
         self.play(FadeIn(heading), FadeIn(line[0]), run_time=0.6)
-        self.play(*[FadeIn(VGroup(line[1 + 2 * i], line[2 + 2 * i])) for i in range(m)],
-                  *[GrowFromEdge(whole[i], LEFT) for i in range(m)], lag_ratio=0.3, run_time=2.0)
+        self.play(LaggedStart(*[AnimationGroup(FadeIn(VGroup(line[1 + 2 * i], line[2 + 2 * i])),
+                                               GrowFromEdge(whole[i], LEFT)) for i in range(m)], lag_ratio=0.3),
+                  run_time=2.0)
         self.play(FadeIn(line[-1]), run_time=0.6)
 
         rows = []
@@ -504,23 +528,17 @@ class BatchNormScene(WhyMixin, RegvizScene):
         spots = {}
         grids, boxes, names = VGroup(), VGroup(), VGroup()
         for key, batch, row, x in (("A", d.batch_a, SHARED_ROW_A, -3.5), ("B", d.batch_b, SHARED_ROW_B, 3.5)):
-            grid = number_grid(batch, cell_width=width, cell_height=height, size=SMALL_SIZE).move_to([x, 1.75, 0])
+            grid = number_grid(batch, cell_width=width, cell_height=height, size=SMALL_SIZE).move_to([x, 1.5, 0])
             grids.add(grid)
-            boxes.add(SurroundingRectangle(grid[row], color=TEXT, buff=0.12))
-            names.add(label(f"batch {key}", size=SMALL_SIZE, color=MUTED).next_to(grid, UP, buff=0.2))
+            boxes.add(SurroundingRectangle(grid[row], color=TEXT, buff=0.15))
+            names.add(label(f"batch {key}", size=SMALL_SIZE, color=MUTED).next_to(grid, UP, buff=0.3))
             spots[key] = [cell.get_center() for cell in grid[row]]
         out_y = {"train": -0.55, "eval": -2.35}
 
         def outputs(key, mode, values, color):
-            """The boxed sample's values in the output row, counting to the layer's output as share goes 0 -> 1."""
-            share = ValueTracker(0.0)
-            start = d.x[SHARED_ROW_A]
-            cells = VGroup(*[
-                counting(lambda j=j: (1 - share.get_value()) * start[j] + share.get_value() * values[j],
-                         spots[key][j] * np.array([1, 0, 0]) + out_y[mode] * UP, size=SMALL_SIZE, color=color)
-                for j in range(C)
-            ])
-            return share, cells
+            """The layer's output for the boxed sample, each value under its feature's column."""
+            return VGroup(*[mono(fmt(values[j]), size=SMALL_SIZE, color=color).move_to(
+                spots[key][j] * np.array([1, 0, 0]) + out_y[mode] * UP) for j in range(C)])
 
         captions = (
             ("train", "One sample in two batches: train() uses each batch's own μ and σ²: two outputs.",
@@ -535,12 +553,11 @@ class BatchNormScene(WhyMixin, RegvizScene):
                 self.play(Create(boxes), run_time=0.8)
             title = label(tag, size=SMALL_SIZE, color=MUTED).move_to([0, out_y[mode] + 0.6, 0])
             sign = label(relation, size=BODY_SIZE + 8, color=color).move_to([0, out_y[mode], 0])
-            share_a, cells_a = outputs("A", mode, out_a, color)
-            share_b, cells_b = outputs("B", mode, out_b, color)
-            # the boxed sample's values come down into the output row, then count to what the layer returns
-            self.play(FadeIn(cells_a, shift=0.6 * DOWN), FadeIn(cells_b, shift=0.6 * DOWN), FadeIn(title),
-                      run_time=1.2)
-            self.play(share_a.animate.set_value(1.0), share_b.animate.set_value(1.0), run_time=1.8)
+            cells_a, cells_b = outputs("A", mode, out_a, color), outputs("B", mode, out_b, color)
+            # the layer's outputs for the boxed sample come down under its batch: the output only, never the input
+            self.play(FadeIn(title), run_time=0.6)
+            self.play(FadeIn(cells_a, shift=0.6 * DOWN), FadeIn(cells_b, shift=0.6 * DOWN), run_time=1.4)
             self.play(FadeIn(sign, scale=1.5), run_time=0.6)
-            for cell in (*cells_a, *cells_b):
-                cell.clear_updaters()
+            # the two rows side by side, feature by feature: different in train(), equal in eval()
+            self.play(*[Indicate(VGroup(cells_a[j], cells_b[j]), color=color, scale_factor=1.1) for j in range(C)],
+                      run_time=1.2)

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Indicate, MathTex, Rectangle, ValueTracker,
-    VGroup, linear, smooth,
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Indicate, LaggedStart, MathTex, Rectangle, ValueTracker,
+    VGroup, smooth, there_and_back,
 )
 
 import regviz
 from scenes.common import (
     BATCH, BODY_SIZE, DROPPED, FAINT, LAYER, MUTED, PANEL, SMALL_SIZE, TEXT,
-    RegvizScene, counting, fmt, label, mono, redrawn,
+    RegvizScene, counting, fmt, label, mono,
 )
 from scenes.why import WhyMixin
 
@@ -96,6 +96,25 @@ def cell_center(b, t, j):
     return np.array([slab_left(b) + (j + 0.5) * CELL_W, BLOCK_TOP - t * CELL_H, 0.0])
 
 
+def column_boxes(j):
+    """Feature j's column in every sentence: the slice batch norm averages over. The boxes sit inside the
+    cells' pitch, so their edges run in the gaps between columns, never through a digit."""
+    return VGroup(*[Rectangle(width=CELL_W - 0.06, height=T * CELL_H + 0.02, color=BATCH, stroke_width=4)
+                    .move_to((cell_center(b, 0, j) + cell_center(b, T - 1, j)) / 2) for b in range(B)])
+
+
+def row_box(b, t):
+    """Token t of sentence b: the slice layer norm averages over (edges in the gaps between rows)."""
+    return Rectangle(width=D * CELL_W - 0.06, height=CELL_H - 0.06, color=LAYER, stroke_width=4).move_to(
+        (cell_center(b, t, 0) + cell_center(b, t, D - 1)) / 2)
+
+
+def hop(old, new):
+    """A highlight moves to its next slice: the old one fades out where it is, the new one fades in at its
+    place (a box sliding across the grid would cut through the digits between)."""
+    return [FadeOut(old), FadeIn(new)]
+
+
 def mix(values, k):
     """values[k] for a fractional k: linear between neighbours (a count between two shown values)."""
     values = np.asarray(values, dtype=float)
@@ -118,7 +137,8 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         self.finish_cue(rest=0.5)
 
     # --- the block: sentences x tokens x features, with padding ---
-    def block(self):
+    def block(self, zeros=True):
+        """The block of sentences; a pad cell shows its zero (or the word "pad", before the zeros are named)."""
         d = self.d
         slabs, names, heads = VGroup(), VGroup(), VGroup()
         for b in range(B):
@@ -131,7 +151,8 @@ class BNvsLNScene(WhyMixin, RegvizScene):
                         slab.add(VGroup(
                             Rectangle(width=CELL_W - 0.1, height=CELL_H - 0.1, stroke_color=FAINT, stroke_width=2,
                                       fill_color=PANEL, fill_opacity=1).move_to(cell_center(b, t, j)),
-                            mono("pad", size=NUMBER - 2, color=MUTED).move_to(cell_center(b, t, j)),
+                            mono(fmt(0.0, 1) if zeros else "pad", size=NUMBER - 2 if not zeros else NUMBER,
+                                 color=MUTED).move_to(cell_center(b, t, j)),
                         ))
             slabs.add(slab)
             pads = T - LENGTHS[b]
@@ -146,31 +167,31 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         return slabs, names, heads, tokens
 
     def show_block(self):
-        slabs, names, heads, tokens = self.block()
+        slabs, names, heads, tokens = self.block(zeros=False)
         self.narrate(f"A batch of {B} sentences, {T} token slots each, {D} features per token.")
-        self.play(*[FadeIn(VGroup(names[b], heads[b], slabs[b]), shift=0.3 * RIGHT) for b in range(B)],
-                  FadeIn(tokens), lag_ratio=0.4, run_time=2.6)
-        pads = VGroup(*[slabs[b][t * D + j] for b in range(B) for t in range(LENGTHS[b], T) for j in range(D)])
+        # each sentence fades in whole, one after the other (a lag inside a FadeIn would draw it glyph by glyph)
+        self.play(LaggedStart(*[FadeIn(VGroup(names[b], heads[b], slabs[b]), shift=0.3 * RIGHT) for b in range(B)],
+                              lag_ratio=0.4),
+                  FadeIn(tokens), run_time=2.6)
+        where = [(b, t, j) for b in range(B) for t in range(LENGTHS[b], T) for j in range(D)]
+        pads = VGroup(*[slabs[b][t * D + j] for b, t, j in where])
         self.narrate("Shorter sentences are padded with zeros up to the longest.")
-        self.play(pads.animate.scale(1.15), run_time=1.0)
-        self.play(pads.animate.scale(1 / 1.15), run_time=1.0)
+        # the pad cells light up, then show what they hold: zeros (the word fades out before the number fades in)
+        self.play(VGroup(*[cell[0] for cell in pads]).animate(rate_func=there_and_back).set_stroke(TEXT, width=3),
+                  run_time=1.0)
+        zeros = [mono(fmt(0.0, 1), size=NUMBER, color=MUTED).move_to(cell[1]) for cell in pads]
+        self.play(FadeOut(VGroup(*[cell[1] for cell in pads])), run_time=0.5)
+        for cell in pads:  # the cell keeps its box; its zero is drawn on top from now on
+            cell.remove(cell[1])
+        self.play(FadeIn(VGroup(*zeros)), run_time=0.6)
+        self.pad_zeros = dict(zip(where, zeros))
         self.block_parts = VGroup(slabs, names, heads, tokens)
 
     # --- batch norm: one feature, every sentence and token ---
     def batch_slices(self):
         d = self.d
         self.feature = ValueTracker(0.0)
-
-        def column_boxes():
-            j = self.feature.get_value()
-            boxes = VGroup()
-            for b in range(B):
-                center = (cell_center(b, 0, 0) + cell_center(b, T - 1, 0)) / 2 + [j * CELL_W, 0, 0]
-                boxes.add(Rectangle(width=CELL_W - 0.04, height=T * CELL_H + 0.02, color=BATCH, stroke_width=4)
-                          .move_to(center))
-            return boxes
-
-        boxes = redrawn(column_boxes)
+        boxes = [column_boxes(j) for j in range(D)]
         y0 = -1.0
         title = VGroup(
             label("BatchNorm, feature", size=SMALL_SIZE, color=BATCH),
@@ -196,16 +217,24 @@ class BNvsLNScene(WhyMixin, RegvizScene):
             ]
             rows.add(VGroup(row_name, mu, var))
         self.narrate("Batch norm: one mean and one variance per feature, over every sentence and token.")
-        self.play(Create(boxes), FadeIn(title), FadeIn(number), FadeIn(scope), run_time=1.5)
+        self.play(Create(boxes[0]), FadeIn(title), FadeIn(number), FadeIn(scope), run_time=1.5)
         self.play(FadeIn(rows[0]), FadeIn(VGroup(*stats[:2])), run_time=1.0)
-        self.play(self.feature.animate.set_value(1.0), run_time=1.6, rate_func=smooth)
+        self.play(*hop(boxes[0], boxes[1]), self.feature.animate.set_value(1.0), run_time=1.6, rate_func=smooth)
         self.narrate("The pad zeros are in those averages: without them, μ and σ² would differ.")
         for counter in stats[2:]:  # made at feature 1, shown at feature 2: their glyphs must match from the start
             counter.update()
         self.play(FadeIn(rows[1]), FadeIn(VGroup(*stats[2:])), run_time=1.0)
-        self.play(self.feature.animate.set_value(float(D - 1)), run_time=3.2, rate_func=smooth)
-        self.play(FadeOut(VGroup(boxes, title, number, scope, rows, *stats)), run_time=0.8)
-        for mob in (boxes, number, *stats):
+        for j in range(1, D - 1):
+            self.play(*hop(boxes[j], boxes[j + 1]), self.feature.animate.set_value(float(j + 1)), run_time=1.6,
+                      rate_func=smooth)
+        # the pad zeros inside the last slice: counted in its pads-included mu and sigma^2 above
+        last = [(b, t, D - 1) for b in range(B) for t in range(LENGTHS[b], T)]
+        pads = VGroup(*[self.block_parts[0][b][t * D + j][0] for b, t, j in last])
+        zeros = VGroup(*[self.pad_zeros[k] for k in last])
+        self.play(pads.animate(rate_func=there_and_back).set_stroke(BATCH, width=4),
+                  zeros.animate(rate_func=there_and_back).set_color(BATCH), run_time=1.4)
+        self.play(FadeOut(VGroup(boxes[D - 1], title, number, scope, rows, *stats)), run_time=0.8)
+        for mob in (number, *stats):
             mob.clear_updaters()
 
     # --- layer norm: one token, its own features ---
@@ -214,28 +243,21 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         order = [(b, t) for b in range(B) for t in range(T)][:T + LENGTHS[1] + 1]  # sentence 1, then into 2's pads
         self.token = ValueTracker(0.0)
 
-        def place(k):
-            a, b = order[min(int(np.floor(k)), len(order) - 1)], order[min(int(np.ceil(k)), len(order) - 1)]
-            share = k - np.floor(k)
-            return (1 - share) * np.array(a, dtype=float) + share * np.array(b, dtype=float)
+        def at():
+            """The token the box is on: it changes once, half-way through a hop (the counts run between)."""
+            return order[min(int(np.floor(self.token.get_value() + 0.5)), len(order) - 1)]
 
-        def row_box():
-            b, t = place(self.token.get_value())
-            center = (cell_center(0, 0, 0) + cell_center(0, 0, D - 1)) / 2
-            center = center + [b * (D * CELL_W + SLAB_GAP), -t * CELL_H, 0]
-            return Rectangle(width=D * CELL_W - 0.04, height=CELL_H - 0.04, color=LAYER, stroke_width=4).move_to(center)
-
-        box = redrawn(row_box)
+        boxes = [row_box(b, t) for b, t in order]
         y0 = -1.0
         title = label(f"LayerNorm, one token over its own {D} features:", size=SMALL_SIZE, color=LAYER)
         title.move_to([-2.2, y0, 0])
         which = VGroup(mono("sentence", size=SMALL_SIZE, color=LAYER), mono("token", size=SMALL_SIZE, color=LAYER))
         which[0].move_to([-5.0, y0 - 0.75, 0])
         which[1].move_to([-2.6, y0 - 0.75, 0])
-        sentence = counting(lambda: place(self.token.get_value())[0] + 1, which[0].get_right() + 0.15 * RIGHT,
-                            digits=0, size=SMALL_SIZE, color=LAYER, edge=LEFT)
-        token = counting(lambda: place(self.token.get_value())[1] + 1, which[1].get_right() + 0.15 * RIGHT,
-                         digits=0, size=SMALL_SIZE, color=LAYER, edge=LEFT)
+        sentence = counting(lambda: at()[0] + 1, which[0].get_right() + 0.15 * RIGHT, digits=0, size=SMALL_SIZE,
+                            color=LAYER, edge=LEFT)
+        token = counting(lambda: at()[1] + 1, which[1].get_right() + 0.15 * RIGHT, digits=0, size=SMALL_SIZE,
+                         color=LAYER, edge=LEFT)
         mu = mono("μ =", size=SMALL_SIZE, color=TEXT).move_to([-0.2, y0 - 0.75, 0])
         var = mono("σ² =", size=SMALL_SIZE, color=TEXT).move_to([2.6, y0 - 0.75, 0])
         means = [d.ln_mean[b, t] for b, t in order]
@@ -248,14 +270,22 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         )
         note = label("a pad token is normalised alone; no real token's μ or σ² sees it", size=SMALL_SIZE,
                      color=MUTED).move_to([0, y0 - 1.6, 0])
+
+        def step_to(k, run_time):
+            self.play(*hop(boxes[k - 1], boxes[k]), self.token.animate.set_value(float(k)), run_time=run_time,
+                      rate_func=smooth)
+
         self.narrate("Layer norm: one mean and one variance per token, over its own features.")
-        self.play(Create(box), FadeIn(title), FadeIn(which), FadeIn(sentence), FadeIn(token), FadeIn(mu),
+        self.play(Create(boxes[0]), FadeIn(title), FadeIn(which), FadeIn(sentence), FadeIn(token), FadeIn(mu),
                   FadeIn(var), FadeIn(stats), run_time=1.4)
-        self.play(self.token.animate.set_value(float(T - 1)), run_time=3.0, rate_func=smooth)
+        for k in range(1, T):
+            step_to(k, 1.0)
         self.narrate("Padding stays in its own rows: the real tokens' statistics never include it.")
-        self.play(self.token.animate.set_value(float(len(order) - 1)), run_time=2.4, rate_func=smooth)
+        for k in range(T, len(order)):
+            step_to(k, 0.8)
         self.play(FadeIn(note, shift=0.2 * UP), run_time=0.8)
-        for mob in (box, sentence, token, *stats):
+        self.layer_box = boxes[-1]
+        for mob in (sentence, token, *stats):
             mob.clear_updaters()
 
     # --- a batch of one ---
@@ -312,22 +342,23 @@ class BNvsLNScene(WhyMixin, RegvizScene):
                       size=SMALL_SIZE, color=MUTED).move_to([0, -1.7, 0])
         ln_name = label("LayerNorm, same sample:", size=SMALL_SIZE, color=LAYER)
         ln_name.move_to([-0.4, ys["ln"], 0], aligned_edge=RIGHT)
-        ln_shown = ValueTracker(0.0)
 
         def layer_norm_of_x(j):
-            """The x row as shown, counted into its layer norm (computed by the core for whatever x shows)."""
+            """Layer norm of the x row as shown (the core, for whatever sample x shows): its output only."""
             x = mix(d.ones, self.sample.get_value())  # (D,)
-            y = regviz.layernorm_forward(x[None], d.gamma, d.beta)[0][0]  # (D,)
-            return (1 - ln_shown.get_value()) * x[j] + ln_shown.get_value() * y[j]
+            return regviz.layernorm_forward(x[None], d.gamma, d.beta)[0][0][j]
 
         ln_cells = VGroup(*[counting(lambda j=j: layer_norm_of_x(j), [xs[j], ys["ln"], 0], size=SMALL_SIZE,
                                      color=LAYER) for j in range(D)])
+        # layer norm's slice: the sample's whole row of features, around batch norm's one-value boxes
+        ln_box = Rectangle(width=xs[-1] - xs[0] + 1.5, height=0.68, color=LAYER, stroke_width=3).move_to(
+            [(xs[0] + xs[-1]) / 2, ys["x"], 0])
         self.narrate("PyTorch's BatchNorm1d raises an error in training for one value per channel.")
         self.play(FadeIn(error, shift=0.2 * UP), run_time=1.2)
         self.play(Indicate(boxes, color=DROPPED, scale_factor=1.08), run_time=2.0)
         self.narrate("Layer norm averages over the sample's own features: it still works.")
-        self.play(FadeIn(ln_name), FadeIn(ln_cells), run_time=0.8)
-        self.play(ln_shown.animate.set_value(1.0), run_time=1.6, rate_func=smooth)
+        self.play(Create(ln_box), run_time=0.8)
+        self.play(FadeIn(ln_name), FadeIn(ln_cells, shift=0.3 * DOWN), run_time=1.2)
         self.play(self.sample.animate.set_value(1.0), run_time=1.8, rate_func=smooth)
         for mob in (*x_row, *mu_row, *var_row, *xhat_row, *y_row, *ln_cells):
             mob.clear_updaters()
@@ -335,20 +366,8 @@ class BNvsLNScene(WhyMixin, RegvizScene):
     # --- recap: the two slices on the block ---
     def recap(self):
         slabs, names, heads, tokens = self.block()
-        self.feature, self.cursor = ValueTracker(0.0), ValueTracker(0.0)
-
-        def column_boxes():
-            j = self.feature.get_value()
-            return VGroup(*[Rectangle(width=CELL_W - 0.04, height=T * CELL_H + 0.02, color=BATCH, stroke_width=4)
-                            .move_to((cell_center(b, 0, 0) + cell_center(b, T - 1, 0)) / 2 + [j * CELL_W, 0, 0])
-                            for b in range(B)])
-
-        def row_box():
-            k = self.cursor.get_value()
-            return Rectangle(width=D * CELL_W - 0.04, height=CELL_H - 0.04, color=LAYER, stroke_width=4).move_to(
-                (cell_center(2, 0, 0) + cell_center(2, 0, D - 1)) / 2 + [0, -k * CELL_H, 0])
-
-        bn_box, ln_box = redrawn(column_boxes), redrawn(row_box)
+        columns = [column_boxes(j) for j in range(D)]
+        rows = [row_box(2, t) for t in range(LENGTHS[2])]  # sentence 3's real tokens
         lines = VGroup(
             label("BatchNorm: μ, σ² per feature, over the batch × tokens (pads included)", size=SMALL_SIZE,
                   color=BATCH),
@@ -357,11 +376,9 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.35).move_to([0, -1.6, 0])
         self.narrate("Batch norm: per feature, across the batch. Layer norm: per token, on its own.")
         self.play(FadeIn(VGroup(slabs, names, heads, tokens)), run_time=1.0)
-        self.play(Create(bn_box), FadeIn(lines[0]), run_time=1.0)
-        self.play(self.feature.animate.set_value(float(D - 1)), Create(ln_box), FadeIn(lines[1]),
-                  run_time=2.4, rate_func=linear)
+        self.play(Create(columns[0]), FadeIn(lines[0]), run_time=1.0)
+        self.play(*hop(columns[0], columns[1]), run_time=0.9)
+        self.play(*hop(columns[1], columns[2]), Create(rows[0]), FadeIn(lines[1]), run_time=1.2)
         self.narrate("Padding and small batches are why transformers use layer norm.")
-        self.play(self.feature.animate.set_value(0.0), self.cursor.animate.set_value(float(LENGTHS[2] - 1)),
-                  run_time=2.6, rate_func=smooth)
-        for mob in (bn_box, ln_box):
-            mob.clear_updaters()
+        for t in range(1, len(rows)):
+            self.play(*hop(rows[t - 1], rows[t]), run_time=1.3)

@@ -5,16 +5,19 @@ experiment from regviz.experiments for the scene's seed (the same function the d
 over ten seeds), and captions what the chart shows and what it does not. The numbers come from the
 module-level `*_data(seed)` functions, which the tests check against the claims' relations.
 """
+import inspect
 import math
 
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, GrowFromEdge, Indicate, LaggedStart, Line,
-    Rectangle, VGroup,
+    Rectangle, ValueTracker, VGroup, interpolate_color, linear, there_and_back,
 )
 
 from regviz import experiments
-from scenes.common import BATCH, DROPPED, LAYER, MUTED, SMALL_SIZE, TEXT, KEPT, fmt, label, mono
+from scenes.common import (
+    BATCH, DROPPED, FAINT, LAYER, MUTED, PANEL, SMALL_SIZE, TEXT, KEPT, counting, fmt, label, mono, redrawn,
+)
 
 CHART_SIZE = SMALL_SIZE - 2  # tick labels
 
@@ -34,8 +37,20 @@ def dropout_gap_data(seed):
 
 
 def padding_data(seed):
-    """Batch norm's mean of feature 0 over small padded batches, and the token's spread under each norm."""
-    return experiments.padding_swing(seed)
+    """Batch norm's mean of feature 0 over small padded batches, and the token's spread under each norm; plus
+    what the chart shows: the batches behind its dots (padding_swing's generator replayed: the token first,
+    then the batches in order), each sequence's real length in them, and the standard deviation of the dots."""
+    d = experiments.padding_swing(seed)
+    defaults = inspect.signature(experiments.padding_swing).parameters
+    batch, max_len, features = (defaults[k].default for k in ("batch", "max_len", "features"))
+    rng = np.random.default_rng(seed)
+    token = rng.normal(1.0, 1.0, features)
+    batches = [experiments.padded_batch(rng, batch, max_len, features, token) for _ in d["bn_token_feature_0"]]
+    return dict(
+        d, batches=batches, max_len=max_len,
+        lengths=[(np.abs(x).sum(axis=2) > 0).sum(axis=1) for x in batches],  # real tokens are never all zero
+        bn_sd=float(np.std(d["bn_token_feature_0"])), ln_sd=float(np.std(d["ln_token_feature_0"])),
+    )
 
 
 class WhyMixin:
@@ -74,8 +89,9 @@ class WhyMixin:
             [(at(lr), f"{lr:g}") for lr in lrs], [(v, f"{v:g}") for v in (0, 1, 2)])
         threshold = DashedLine(axes.c2p(0, d["threshold"]), axes.c2p(x_end, d["threshold"]),
                                color=MUTED, stroke_width=2)
-        trains = label("trains below this line", size=CHART_SIZE, color=MUTED)
-        trains.next_to(axes.c2p(at(lrs[3]) + 0.6, d["threshold"]), DOWN, buff=0.08)  # clear of both curves
+        trains = label("trains below", size=CHART_SIZE, color=MUTED)  # short: clear of the curves and the band
+        # above the line at its left end: both curves start below it, and the plain one crosses it only later
+        trains.next_to(axes.c2p(0.15, d["threshold"]), UP, buff=0.08, aligned_edge=LEFT)
         self.say("Why does it help? The original paper said: less internal covariate shift.", wait=0)
         self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=2.4)
         self.play(Create(threshold), FadeIn(trains), run_time=1.6)
@@ -183,6 +199,7 @@ class WhyMixin:
         self.hold_caption()  # the clip's last caption has had its reading time
         self.clear_stage()
         bn, ln = d["bn_token_feature_0"], d["ln_token_feature_0"]
+        count = len(bn)
         lo, hi = min(bn + ln), max(bn + ln)
         pad = 0.15 * (hi - lo)
         bottom, top = math.floor(lo - pad), math.ceil(hi + pad)
@@ -191,26 +208,86 @@ class WhyMixin:
             return v - bottom
 
         axes, ticks, names = self.chart_axes(
-            (0, len(bn), 10), (0, top - bottom, 1), "batch (4 padded sequences each)", "the token's output, feature 1",
-            [(v, str(v)) for v in range(0, len(bn) + 1, 10)],
-            [(at(v), fmt(v, 0)) for v in range(bottom, top + 1)])
+            (0, count, 10), (0, top - bottom, 1), "batch (4 padded sequences each)", "the token's output, feature 1",
+            [(v, str(v)) for v in range(0, count + 1, 10)],
+            [(at(v), fmt(v, 0)) for v in range(bottom, top + 1)], width=8.4)
+        VGroup(axes, ticks, names).shift(1.3 * LEFT)  # the batch on the right: which token, among which pads
+
+        # --- the batch the dots come from: 4 sequences x max_len slots, the token at sequence 1, position 1 ---
+        batch = ValueTracker(0.0)  # batches shown so far (fractional while the next one comes in)
+
+        def shown():
+            return min(max(int(math.ceil(batch.get_value() - 1e-6)), 1), count) - 1  # the batch on screen
+
+        rows, slots = len(d["lengths"][0]), d["max_len"]
+        left, first = 4.0, 0.95  # the block's left edge and its first row's centre
+        cells = VGroup(*(
+            Rectangle(width=0.34, height=0.28, stroke_width=2).move_to([left + 0.17 + 0.42 * s, first - 0.38 * r, 0])
+            for r in range(rows) for s in range(slots)))
+
+        flash = ValueTracker(0.0)  # 1: the pads' outlines lit (the zeros the caption names)
+
+        def paint(block):
+            lengths = d["lengths"][shown()]
+            for k, cell in enumerate(block):
+                r, s = divmod(k, slots)
+                if r == 0 and s == 0:  # the token: the same 8 values in every batch
+                    cell.set_fill(TEXT, 1).set_stroke(TEXT)
+                elif s < lengths[r]:  # another sequence's real token
+                    cell.set_fill(MUTED, 0.6).set_stroke(MUTED)
+                else:  # padding: zeros
+                    cell.set_fill(PANEL, 1).set_stroke(interpolate_color(FAINT, TEXT, flash.get_value()))
+
+        # an updater on the whole block, never an animation of some of its cells: a play on part of a group
+        # splits the group in the scene, and its updater would stop running
+        paint(cells)
+        cells.add_updater(paint)
+        heading = label("batch", size=CHART_SIZE, color=TEXT).move_to([left, first + 0.5, 0], aligned_edge=LEFT)
+        number = counting(lambda: shown() + 1, heading.get_right() + 0.15 * RIGHT, digits=0, size=CHART_SIZE,
+                          color=TEXT, edge=LEFT)
+        legend = VGroup()
+        kinds = ((TEXT, 1, TEXT, ("the token:", "sequence 1,", "position 1")), (MUTED, 0.6, MUTED, ("other tokens",)),
+                 (PANEL, 1, FAINT, ("pad (zeros)",)))
+        for fill, opacity, stroke, words in kinds:
+            swatch = Rectangle(width=0.34, height=0.28, stroke_width=2, stroke_color=stroke)
+            swatch.set_fill(fill, opacity)
+            lines = VGroup(*(label(w, size=CHART_SIZE - 2, color=TEXT if w == words[0] and fill is TEXT else MUTED)
+                             for w in words)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+            legend.add(VGroup(swatch, lines).arrange(RIGHT, buff=0.15, aligned_edge=UP))
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.18).next_to(cells, DOWN, buff=0.35).align_to(cells, LEFT)
+        side = VGroup(heading, number, cells, legend)
+
+        def dots(values, color):
+            """The token's output in each batch shown so far: a dot per batch, as the batch comes on screen."""
+            return VGroup(*(Dot(axes.c2p(i + 0.5, at(v)), radius=0.06, color=color)
+                            for i, v in enumerate(values[:shown() + 1]) if batch.get_value() > 1e-6))
+
         self.say("Transformers batch sequences of different lengths, padded with zeros.", wait=0)
-        self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=2.4)
-        self.narrate("One token, 40 batches. Batch norm's output swings with the padding.")
-        bn_dots = VGroup(*(Dot(axes.c2p(i + 0.5, at(v)), radius=0.06, color=BATCH) for i, v in enumerate(bn)))
+        self.play(Create(axes), FadeIn(ticks), FadeIn(names), FadeIn(side), run_time=2.4)
+        self.play(flash.animate(rate_func=there_and_back).set_value(1.0), run_time=1.4)  # the zeros, lit
+        self.narrate("One token (sequence 1, position 1), 40 batches: batch norm's output swings.")
+        bn_dots = redrawn(lambda: dots(bn, BATCH))
         bn_tag = label("batch norm", size=CHART_SIZE, color=BATCH)
-        bn_tag.next_to(axes.c2p(len(bn), top - bottom), DOWN + LEFT, buff=0.15)
-        self.play(FadeIn(bn_tag), LaggedStart(*(FadeIn(dot, scale=0.4) for dot in bn_dots), lag_ratio=0.12),
-                  run_time=3.6)
+        bn_tag.next_to(axes.c2p(count, top - bottom), DOWN + LEFT, buff=0.15)
+        self.add(bn_dots)
+        self.play(FadeIn(bn_tag), batch.animate.set_value(1.0), run_time=0.9)
+        for k in (2, 3):  # the first batches one by one: a new padding, a new output
+            self.play(batch.animate.set_value(float(k)), run_time=0.9)
+        self.play(batch.animate.set_value(float(count)), run_time=3.6, rate_func=linear)
+        bn_dots.clear_updaters()
         self.narrate("Layer norm uses the token's own features: the same output every time.")
-        ln_dots = VGroup(*(Dot(axes.c2p(i + 0.5, at(v)), radius=0.06, color=LAYER) for i, v in enumerate(ln)))
+        ln_dots = redrawn(lambda: dots(ln, LAYER))
         ln_tag = label("layer norm", size=CHART_SIZE, color=LAYER)
         ln_tag.next_to(bn_tag, DOWN, buff=0.12).align_to(bn_tag, RIGHT)
-        self.play(FadeIn(ln_tag), LaggedStart(*(FadeIn(dot, scale=0.4) for dot in ln_dots), lag_ratio=0.12),
-                  run_time=3.6)
-        spread = label(f"spread over the batches: batch norm {fmt(d['bn_spread'])}, layer norm {d['ln_spread']:.0e}",
-                       size=CHART_SIZE, color=TEXT)
-        spread.next_to(names[0], DOWN, buff=0.3)
-        self.narrate("Rounding apart, layer norm never moves; batch norm does.")
+        batch.set_value(0.0)
+        self.add(ln_dots)
+        self.play(FadeIn(ln_tag), batch.animate.set_value(float(count)), run_time=3.6, rate_func=linear)
+        ln_dots.clear_updaters()
+        spread = label(f"standard deviation over the {count} batches: batch norm {fmt(d['bn_sd'])}, "
+                       f"layer norm {fmt(d['ln_sd'])}", size=CHART_SIZE, color=TEXT)
+        spread.next_to(names[0], DOWN, buff=0.3).set_x(0)
+        self.narrate(f"Their standard deviation: batch norm {fmt(d['bn_sd'])}, layer norm {fmt(d['ln_sd'])}.")
         self.play(FadeIn(spread, shift=0.1 * UP), bn_dots.animate.set_opacity(0.5), run_time=1.6)
+        cells.clear_updaters()
+        number.clear_updaters()
         self.finish_cue(rest=0.5)

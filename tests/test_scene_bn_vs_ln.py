@@ -75,3 +75,27 @@ def test_same_seed_same_data_different_seed_different_data():
         np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
     assert not np.array_equal(a.x, c.x)
     assert not np.array_equal(a.one_ln, c.one_ln)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_padding_chart_shows_one_token_in_the_batches_behind_its_dots(seed):
+    """The why segment's block shows the batch each dot came from: the same token at sequence 1, position 1,
+    other sequences' lengths changing; normalising those batches gives the dots, and the spread it names is
+    their standard deviation."""
+    from scenes.why import padding_data
+
+    d = padding_data(seed)
+    token = d["batches"][0][0, 0]
+    assert len(d["batches"]) == len(d["bn_token_feature_0"]) == len(d["lengths"])
+    for x, lengths, bn, ln in zip(d["batches"], d["lengths"], d["bn_token_feature_0"], d["ln_token_feature_0"]):
+        np.testing.assert_array_equal(x[0, 0], token)  # the one token, in every batch
+        assert np.all((lengths >= 1) & (lengths <= d["max_len"]))
+        real = np.arange(x.shape[1])[None, :] < lengths[:, None]
+        assert np.all(x[~real] == 0) and np.all(np.abs(x[real]).sum(axis=-1) > 0)  # the block's pads are zeros
+        # batch norm over this batch (pads included), read at the token, is the dot; layer norm needs only the token
+        assert regviz.BatchNorm(x.shape[2])(x.transpose(0, 2, 1))[0, 0, 0] == pytest.approx(bn, abs=1e-12)
+        assert regviz.LayerNorm(x.shape[2])(x[:1, :1])[0, 0, 0] == pytest.approx(ln, abs=1e-12)
+    assert len({tuple(lengths) for lengths in d["lengths"]}) > 10  # the padding changes from batch to batch
+    dots = np.array(d["bn_token_feature_0"])
+    assert d["bn_sd"] == pytest.approx(np.sqrt(np.mean((dots - dots.mean()) ** 2)))
+    assert fmt(d["ln_sd"]) == fmt(0.0) and d["bn_sd"] > 0.1  # what the caption reads: 0.00 against a swing
