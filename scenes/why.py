@@ -36,6 +36,15 @@ def dropout_gap_data(seed):
     return experiments.dropout_gap(seed)
 
 
+def dropout_problem(seed):
+    """What the dropout experiment trains on, as the segment lists it: sample counts, layer sizes, weights."""
+    X, _, X_test, _ = experiments.regression_data(seed)
+    hidden = inspect.signature(experiments.dropout_gap).parameters["hidden"].default
+    sizes = [X.shape[1], hidden, hidden, 1]
+    return {"train": len(X), "held_out": len(X_test), "sizes": sizes,
+            "weights": sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))}  # each layer: a x b weights + b biases
+
+
 def padding_data(seed):
     """Batch norm's mean of feature 0 over small padded batches, and the token's spread under each norm; plus
     what the chart shows: the batches behind its dots (padding_swing's generator replayed: the token first,
@@ -129,69 +138,97 @@ class WhyMixin:
     def why_dropout_gap(self, seed=None):
         """Dropout narrows the gap between training and held-out loss (Q2): the clip's seed as bars, then the
         ten seeds the claim runs over, each as its two gaps."""
-        d = dropout_gap_data(self.seed if seed is None else seed)
+        seed = self.seed if seed is None else seed
+        d = dropout_gap_data(seed)
         self.hold_caption()  # the clip's last caption has had its reading time
         self.clear_stage()
+        shown = {k: [round(v, 2) for v in d[k]] for k in ("train", "test")}  # as on screen: gaps add up
         top = max(d["test"]) * 1.15
         axes, ticks, names = self.chart_axes(
             (0, 5, 1), (0, top, 0.5), "", "loss (eval mode)", [], [(v, f"{v:g}") for v in np.arange(0, top, 0.5)],
-            width=5.6, height=3.8)
+            width=5.6, height=3.3)
         chart = VGroup(axes, ticks, names)
-        chart.to_edge(LEFT, buff=0.9)
-        groups = [(1.25, "no dropout", DROPPED, 0), (3.75, f"dropout p = {d['p'][1]:g}", KEPT, 1)]
+        chart.to_edge(LEFT, buff=0.9).shift(0.35 * DOWN)
+        groups = [(1.25, DROPPED, 0), (3.75, KEPT, 1)]
         bars, names_under = [], VGroup()
-        for centre, name, color, i in groups:
+        for centre, color, i in groups:
             pair = []
             for offset, value, fill, word in ((-0.45, d["train"][i], 0.35, "train"), (0.45, d["test"][i], 0.9, "held-out")):
                 base, tip = axes.c2p(centre + offset, 0), axes.c2p(centre + offset, value)
-                bar = Rectangle(width=0.55, height=max(tip[1] - base[1], 0.01), stroke_width=0)
+                bar = Rectangle(width=0.55, height=max(tip[1] - base[1], 0.01), stroke_width=2, stroke_color=color)
                 bar.set_fill(color, fill).move_to(base, aligned_edge=DOWN)
                 pair.append((bar, label(word, size=CHART_SIZE - 2, color=MUTED).next_to(base, DOWN, buff=0.12)))
             bars.append(pair)
-            names_under.add(label(name, size=CHART_SIZE, color=color).next_to(axes.c2p(centre, 0), DOWN, buff=0.5))
+            words = [label("no dropout", size=CHART_SIZE, color=color)] if i == 0 else [
+                label("dropout p =", size=CHART_SIZE, color=color), mono(f"{d['p'][1]:g}", size=CHART_SIZE, color=color)]
+            names_under.add(VGroup(*words).arrange(RIGHT, buff=0.1).next_to(axes.c2p(centre, 0), DOWN, buff=0.5))
+        problem = dropout_problem(seed)
+        sizes = problem["sizes"]
+        setup = VGroup(*(
+            VGroup(*((mono if k % 2 else label)(part, size=CHART_SIZE, color=TEXT if k % 2 else MUTED)
+                     for k, part in enumerate(parts))).arrange(RIGHT, buff=0.1)
+            for parts in (
+                ("seed", str(seed), "(this clip):", str(problem["train"]), "training samples,",
+                 str(problem["held_out"]), "held-out"),
+                ("an MLP", "-".join(map(str, sizes)), "with", f"{problem['weights']:,}", "weights"),
+            ))).arrange(DOWN, aligned_edge=LEFT, buff=0.14).next_to(names[1], UP, buff=0.3).align_to(axes, LEFT)
 
         def grow(pair):  # each bar rises from the axis to its loss: the value being measured
             return [anim for bar, word in pair for anim in (GrowFromEdge(bar, DOWN), FadeIn(word))]
 
-        self.say("Why does it regularize? A small noisy problem, a network far too big.", wait=0)
-        self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=1.2)
-        self.play(FadeIn(names_under[0]), *grow(bars[0]), run_time=2.6)
-        gap_plain = d["test"][0] - d["train"][0]
-        gap_drop = d["test"][1] - d["train"][1]
         gaps, gap_labels = VGroup(), VGroup()
-        for (centre, _, color, i) in groups:
+        for (centre, color, i) in groups:
             top_y, low_y = d["test"][i], d["train"][i]
             gaps.add(Line(axes.c2p(centre + 0.95, low_y), axes.c2p(centre + 0.95, top_y), color=TEXT, stroke_width=3))
-            gap_labels.add(mono(fmt(top_y - low_y), size=CHART_SIZE, color=TEXT)
+            gap_labels.add(mono(fmt(shown["test"][i] - shown["train"][i]), size=CHART_SIZE, color=TEXT)
                            .next_to(axes.c2p(centre + 0.95, (top_y + low_y) / 2), RIGHT, buff=0.08))
-        self.narrate("30 training samples: without dropout it memorises them.")
         values = [VGroup(*(mono(fmt(value), size=CHART_SIZE - 2, color=TEXT).next_to(bar, UP, buff=0.08)
-                           for (bar, _), value in zip(bars[i], (d["train"][i], d["test"][i])))) for i in range(2)]
-        self.play(FadeIn(values[0][0], shift=0.2 * DOWN), Indicate(bars[0][0][0], color=DROPPED), run_time=1.4)
+                           for (bar, _), value in zip(bars[i], (shown["train"][i], shown["test"][i])))) for i in range(2)]
+
+        self.say("Why does it regularize? A small noisy problem, a network far too big.", wait=0)
+        self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=1.0)
+        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in setup), lag_ratio=0.5), run_time=2.2)
+        self.narrate(f"Without dropout it memorises its {problem['train']} samples.")
+        self.play(FadeIn(names_under[0]), *grow(bars[0]), run_time=1.6)
+        self.play(FadeIn(values[0], shift=0.2 * DOWN), Indicate(bars[0][0][0], color=DROPPED), run_time=1.2)
+        self.narrate(f"Train loss {fmt(shown['train'][0])}, held-out {fmt(shown['test'][0])}: "
+                     f"a gap of {fmt(shown['test'][0] - shown['train'][0])}.")
         self.play(Create(gaps[0]), FadeIn(gap_labels[0], shift=0.2 * LEFT), run_time=1.6)
-        self.narrate(f"With dropout the gap shrinks from {fmt(gap_plain)} to {fmt(gap_drop)}.")
-        self.play(FadeIn(values[0][1]), FadeIn(names_under[1]), *grow(bars[1]), run_time=2.0)
+        self.narrate(f"With dropout p = {d['p'][1]:g}: train {fmt(shown['train'][1])}, "
+                     f"held-out {fmt(shown['test'][1])}.")
+        self.play(FadeIn(names_under[1]), *grow(bars[1]), run_time=1.6)
         self.play(FadeIn(values[1], shift=0.2 * DOWN), run_time=0.8)
-        self.play(Create(gaps[1]), FadeIn(gap_labels[1]), run_time=1.2)
+        self.narrate(f"The gap shrinks from {fmt(shown['test'][0] - shown['train'][0])} "
+                     f"to {fmt(shown['test'][1] - shown['train'][1])}.")
+        self.play(Create(gaps[1]), FadeIn(gap_labels[1], shift=0.2 * LEFT), run_time=1.2)
+        self.play(Indicate(gap_labels[1], color=KEPT), run_time=1.0)
         # the claim's ten seeds: each seed's gap without (red) and with dropout (green)
         seeds = [experiments.dropout_gap(s) for s in experiments.seeds(10)]
         plain = [r["test"][0] - r["train"][0] for r in seeds]
         drop = [r["test"][1] - r["train"][1] for r in seeds]
         high = max(plain) * 1.15
         strip, strip_ticks, strip_names = self.chart_axes(
-            (0, 10, 1), (0, high, 0.5), "seed", "gap, 10 seeds", [(i + 0.5, str(i)) for i in range(0, 10, 3)],
-            [(v, f"{v:g}") for v in np.arange(0, high, 1.0)], width=4.2, height=3.8)
+            (0, 10, 1), (0, high, 0.5), "the claim's seeds", "gap = held-out − train",
+            [(i + 0.5, str(i)) for i in range(0, 10, 3)],
+            [(v, f"{v:g}") for v in np.arange(0, high, 1.0)], width=4.2, height=3.3)
         VGroup(strip, strip_ticks, strip_names).to_edge(RIGHT, buff=0.7).align_to(chart, DOWN)
+        legend = VGroup(*(
+            VGroup(Dot(radius=0.06, color=color), label(word, size=CHART_SIZE, color=color)).arrange(RIGHT, buff=0.12)
+            for color, word in ((DROPPED, "no dropout"), (KEPT, "with dropout")))).arrange(RIGHT, buff=0.4)
+        legend.next_to(strip_names[0], DOWN, buff=0.2)
         pairs = VGroup(*(
             VGroup(Line(strip.c2p(i + 0.5, a), strip.c2p(i + 0.5, b), color=MUTED, stroke_width=2),
                    Dot(strip.c2p(i + 0.5, a), radius=0.06, color=DROPPED), Dot(strip.c2p(i + 0.5, b), radius=0.06, color=KEPT))
             for i, (a, b) in enumerate(zip(plain, drop))
         ))
         held = sum(b < a for a, b in zip(plain, drop))
-        self.narrate(f"Held in {held} of 10 seeds; it need not lower held-out loss.")
-        self.play(Create(strip), FadeIn(strip_ticks), FadeIn(strip_names), run_time=1.0)
-        self.play(LaggedStart(*(FadeIn(pair, shift=0.2 * DOWN) for pair in pairs), lag_ratio=0.25), run_time=2.4)
-        self.finish_cue(rest=0.5)
+        self.narrate(f"The claim reruns it on 10 other seeds: the gap shrank in {held} of 10.")
+        self.play(Create(strip), FadeIn(strip_ticks), FadeIn(strip_names), FadeIn(legend), run_time=1.0)
+        self.play(LaggedStart(*(FadeIn(pair, shift=0.2 * DOWN) for pair in pairs), lag_ratio=0.25), run_time=2.6)
+        self.narrate("Narrower, not always lower: it need not cut the held-out loss.")
+        self.play(LaggedStart(*(Indicate(pair[2], color=KEPT, scale_factor=1.6) for pair in pairs), lag_ratio=0.15),
+                  run_time=2.4)
+        self.finish_cue(rest=0.3)
 
     def why_padding(self, seed=None):
         """Small padded batches make batch norm's statistics swing; layer norm's do not move (Q4)."""

@@ -3,7 +3,7 @@ relations their pictures and captions state hold for the numbers they draw."""
 import numpy as np
 import pytest
 
-from regviz import experiments
+from regviz import experiments, train
 from scenes import why
 
 SEEDS = [0, 1]
@@ -29,6 +29,16 @@ def test_the_gap_bars_show_dropout_narrowing_the_gap(seed):
     gaps = [test - train for train, test in zip(d["train"], d["test"])]
     assert gaps[0] > gaps[1] > 0  # "the gap shrinks": held-out above training in both, less with dropout
     assert d["p"][1] != 0.5  # p is the drop probability; 0.5 would hide which one it is
+
+
+def test_the_dropout_problem_listed_is_the_one_the_experiment_trains():
+    problem = why.dropout_problem(21)
+    X, y, X_test, _ = experiments.regression_data(21)
+    assert (problem["train"], problem["held_out"]) == (len(X), len(X_test)) and problem["sizes"][0] == X.shape[1]
+    model = train.mlp(problem["sizes"], rng=0)
+    count = sum(getattr(layer, name).size for layer in model.layers for name in getattr(layer, "PARAMS", ()))
+    assert problem["weights"] == count  # "(9,985 weights)": every W and b of the network trained
+    assert problem["weights"] > 100 * problem["train"]  # "a network far too big" for its samples
 
 
 @pytest.mark.parametrize("seed", SEEDS)
