@@ -4,6 +4,7 @@ freezedetect=n=-60dB:d=2, at most 20% of a clip), rendered by `regviz render NAM
     python bench/clips.py                          # this checkout, every clip -> bench/clips.md
     python bench/clips.py dropout -q low           # one clip, quicker
     python bench/clips.py --root /tmp/before       # another checkout (git worktree add /tmp/before REV): "before"
+    python bench/clips.py --keep /tmp/watch        # also keep the clips and their captions, to watch them
 
 Each render runs in a new process with a fresh cache folder (cold: TeX compiled, nothing reused), one clip
 at a time with the default --jobs (every CPU). With --root, that checkout's regviz and scenes are imported
@@ -12,6 +13,7 @@ at a time with the default --jobs (every CPU). With --root, that checkout's regv
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,6 +53,7 @@ def main(argv=None):
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to render [default: this one]")
     parser.add_argument("--jobs", "-j", type=int, default=None, help="regviz render's --jobs [default: its own]")
     parser.add_argument("--out", type=Path, default=OUT, help="the Markdown table to write")
+    parser.add_argument("--keep", type=Path, default=None, help="a folder to copy each clip and its .srt into, to watch")
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(SCENE_NAMES)
     if unknown:
@@ -67,6 +70,10 @@ def main(argv=None):
             duration = clip_duration(clip)
             stretches = frozen_stretches(clip)
             frozen = sum(end - start for start, end in stretches)
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                for path in (clip, clip.with_suffix(".srt")):
+                    shutil.copy2(path, args.keep / path.name)
         rows.append((name, duration, wall, cpu, frozen / duration, len(stretches)))
         print(f"  {name}: {duration:.1f} s clip, rendered in {wall:.1f} s ({cpu:.1f} s CPU), "
               f"frozen {frozen / duration:.0%} in {len(stretches)} stretch(es)", flush=True)
