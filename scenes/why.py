@@ -106,15 +106,15 @@ class WhyMixin:
         self.play(Create(threshold), FadeIn(trains), run_time=1.6)
         self.narrate("Later work: that is not the mechanism. What holds: larger learning rates.")
         curves = {}
-        for key, color, name in (("plain", DROPPED, "without batch norm"), ("batch", BATCH, "with batch norm")):
+        for key, color, name in (("plain", DROPPED, "no batch norm"), ("batch", BATCH, "with batch norm")):
             points = [axes.c2p(at(lr), min(loss, top)) for lr, loss in zip(d[key]["lr"], d[key]["loss"])]
             dots = VGroup(*(Dot(p, radius=0.07, color=color) for p in points))
             line = VGroup(*(Line(a, b, color=color, stroke_width=4) for a, b in zip(points, points[1:])))
             tag = label(name, size=CHART_SIZE, color=color)
             curves[key] = (dots, line, tag)
-        # the legend in the lower right: below both curves' right ends, clear of the band's label
-        curves["batch"][2].next_to(axes.c2p(x_end, 0), UP + LEFT, buff=0.15)
-        curves["plain"][2].next_to(curves["batch"][2], UP, buff=0.12).align_to(curves["batch"][2], RIGHT)
+        # the legend in the upper right: above both curves' right ends and right of the shaded band
+        curves["plain"][2].next_to(axes.c2p(x_end, top + 0.2), DOWN + LEFT, buff=0.15)
+        curves["batch"][2].next_to(curves["plain"][2], DOWN, buff=0.12).align_to(curves["plain"][2], RIGHT)
         for key in ("plain", "batch"):
             dots, line, tag = curves[key]
             self.play(FadeIn(tag), LaggedStart(*(FadeIn(dot, scale=0.5) for dot in dots), lag_ratio=0.3),
