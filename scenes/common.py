@@ -9,8 +9,8 @@ import math
 import textwrap
 
 from manim import (
-    DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ManimColor, Rectangle, Scene, Text, Transform, VGroup,
-    VMobject, config,
+    DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, LaggedStart, ManimColor, Rectangle, Scene, Text,
+    Transform, VGroup, VMobject, config,
 )
 
 from scenes import layout, redraw
@@ -241,12 +241,17 @@ class CodePanel(VGroup):
         box = Rectangle(width=self.panel.width - 0.2, height=self.step + 0.04, stroke_width=2, stroke_color=color)
         return box.set_fill(color, 0.12).move_to([self.panel.get_center()[0], self.top - index * self.step, 0])
 
-    def highlight(self, index, color=MUTED):
-        """The animation that moves the highlight to line `index` (fades it in if it is not on screen)."""
+    def highlight(self, index, color=MUTED, hop=False):
+        """The animation that moves the highlight to line `index` (fades it in if it is not on screen).
+        hop=True: the old box fades out and a new one fades in at line `index`, never sliding across the
+        lines between."""
         box = self.line_box(index, color)
         if self.cursor is None:
             self.cursor = box
             return FadeIn(box)
+        if hop:
+            old, self.cursor = self.cursor, box
+            return AnimationGroup(FadeOut(old), FadeIn(box))
         return Transform(self.cursor, box)
 
     def unhighlight(self):

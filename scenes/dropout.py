@@ -47,13 +47,16 @@ from scenes.common import (
     FAINT,
     KEPT,
     MUTED,
+    NUMBER_SIZE,
     SMALL_SIZE,
     TEXT,
     CodePanel,
     RegvizScene,
     counting,
+    fmt,
     label,
     lean,
+    mono,
     swap,
 )
 from scenes.listing import listing
@@ -291,7 +294,7 @@ class DropoutScene(WhyMixin, RegvizScene):
         self.factor_name, self.factor = self.symbol_and_number(
             r"\times\, 1/(1-p) = \times", 2, lambda: 1 / (1 - self.p.get_value()), KEPT, 2)
         self.play(
-            self.listing.highlight(LINE_FORWARD),
+            self.listing.highlight(LINE_FORWARD, hop=True),
             FadeIn(VGroup(self.factor_name, self.factor), shift=0.2 * DOWN),
             self.rename("y"),
             run_time=0.8,
@@ -313,7 +316,7 @@ class DropoutScene(WhyMixin, RegvizScene):
         count = counting(forwards, lambda: words.get_right() + 0.25 * RIGHT, digits=0, edge=LEFT)
         readout = VGroup(words, count)
         self.live(*self.numbers)
-        self.play(FadeIn(readout), FadeOut(self.marks), FadeOut(self.trap), self.rename("mean"),
+        self.play(FadeIn(readout), FadeOut(self.marks), self.rename("mean"),
                   *self.resize(d.means[0], [TEXT] * UNITS), run_time=0.8)
         # every frame shows the true mean of the first n forwards, n counting up to FORWARDS
         self.shown = lambda i: d.means[forwards() - 1, i]
@@ -337,14 +340,18 @@ class DropoutScene(WhyMixin, RegvizScene):
     def other_p(self):
         d = self.d
         self.narrate(f"p is the chance to DROP: at p = {d.p_low:g} about one unit in five goes.")
-        keep = self.right_column(label("CS231n's p is the chance to KEEP", size=SMALL_SIZE, color=MUTED), 3)
+        # the other convention, named as such: CS231n's p is what is kept, 1 - p here (mono number)
+        keep = VGroup(label("CS231n: keep prob. = 1 \u2212 p =", size=SMALL_SIZE, color=MUTED),
+                      mono(fmt(1 - d.p_low), size=NUMBER_SIZE, color=MUTED))
+        keep[1].next_to(keep[0], RIGHT, buff=0.15)
+        self.right_column(keep, 3)
         self.live(self.p_value, self.factor, *self.numbers)
         # p counts down to 0.2 and the factor 1/(1-p) with it; the bars go back to x for a new forward
         self.play(
             FadeOut(self.expectation),
             self.p.animate.set_value(d.p_low),
             self.rename("x"),
-            self.listing.highlight(LINE_MASK),
+            self.listing.highlight(LINE_MASK, hop=True),
             *self.resize(d.x, [TEXT] * UNITS),
             run_time=1.4,
         )
@@ -356,8 +363,8 @@ class DropoutScene(WhyMixin, RegvizScene):
             LaggedStart(*(FadeIn(m, scale=1.4) for m in self.marks), lag_ratio=0.4),
             run_time=1.8,
         )
-        self.narrate(f"Survivors grow by 1/(1-{d.p_low:g}) = {1 / (1 - d.p_low):g}. CS231n's p is the keep chance.")
-        self.play(self.listing.highlight(LINE_FORWARD), Indicate(self.factor, color=KEPT), self.rename("y"),
+        self.narrate(f"Survivors grow by 1/(1-{d.p_low:g}) = {1 / (1 - d.p_low):g}. CS231n keeps 1-p = {1 - d.p_low:g}.")
+        self.play(self.listing.highlight(LINE_FORWARD, hop=True), Indicate(self.factor, color=KEPT), self.rename("y"),
                   run_time=0.8)
         self.live(*self.numbers)
         self.play(*self.resize(d.low_output, [KEPT if k else DROPPED for k in d.low_mask]), FadeIn(keep), run_time=2.2)
@@ -409,15 +416,14 @@ class DropoutScene(WhyMixin, RegvizScene):
         self.play(LaggedStart(*(AnimationGroup(*self.thin(net, mask)) for net, mask in zip(self.nets, d.net_masks)),
                               lag_ratio=0.4), run_time=1.8)
         self.narrate("They all share one set of weights: the same edges in each.")
-        # a unit's edges from the first network, slid onto the others: the same weights, line for line
+        # a unit's edges lit in place in each network, one after the other: the same weights, line for line
         kept_by_all = np.flatnonzero(np.all(d.net_masks, axis=0))  # a unit every mask keeps: live in each net
         k = int(kept_by_all[0]) if kept_by_all.size else int(np.flatnonzero(d.net_masks[0])[0])
-        home = self.nets[0][0][k]
-        bundle = home.copy().set_stroke(KEPT)
-        self.play(FadeIn(bundle), run_time=0.4)
-        for cx in NET_X[1:]:
-            self.play(bundle.animate.move_to(home.get_center() + (cx - NET_X[0]) * RIGHT), run_time=1.2)
-        self.play(FadeOut(bundle), run_time=0.4)
+        bundles = [net[0][k].copy() for net, mask in zip(self.nets, d.net_masks) if mask[k]]
+        for line in (line for bundle in bundles for line in bundle):  # drawn over the grey edges, a little wider
+            line.set_stroke(KEPT, width=line.get_stroke_width() + 2.5)
+        self.play(LaggedStart(*(FadeIn(b) for b in bundles), lag_ratio=0.7), run_time=2.4)
+        self.play(*(FadeOut(b) for b in bundles), run_time=0.6)
 
         self.hold_caption()
 

@@ -39,6 +39,7 @@ from manim import (
 import regviz
 from scenes.common import (
     BODY_SIZE,
+    CODE_SIZE,
     DROPPED,
     EDGE,
     GRAD,
@@ -50,7 +51,6 @@ from scenes.common import (
     TEXT,
     CodePanel,
     RegvizScene,
-    code_lines,
     counting,
     fmt,
     label,
@@ -128,7 +128,7 @@ def appear(values):
 
 # --- layout (frame 14.2 x 8; subtitles cover the strip below y = -2.9) ---
 PANEL_LEFT = -7.1 + EDGE
-LINE_TOP = 2.35
+LINE_TOP = 2.6  # the panel sits high: p and the factor 1/(1-p) go under it
 LINE_STEP = 0.3
 TABLE_RIGHT = 7.1 - EDGE
 ORDER = ("dx", "x", "mask", "y", "dy")  # backward runs right to left, dy -> dx
@@ -136,8 +136,8 @@ HEADER_Y = 2.35
 ROW_TOP = 1.65
 ROW_STEP = 0.6
 CELL_H = 0.46
-CELL_MARGIN = 0.13  # between a number and its cell's border
-CELL_GAP = 0.1
+CELL_MARGIN = 0.16  # between a number and its cell's border
+CELL_GAP = 0.07
 FORMULA_Y = ROW_TOP - UNITS * ROW_STEP - 0.45
 DOT_RADIUS = 0.07
 # the Jacobian picture, where the code panel was: dx = J^T dy, its rows on the table's rows
@@ -254,6 +254,13 @@ class DropoutBackwardScene(RegvizScene):
         for part in self.p_note[1:]:  # level with the "=", not with the centre of "p", which hangs below the line
             part.set_y(self.p_note[0][0][-1].get_y())
         self.p_note.next_to(self.panel, DOWN, buff=0.2).align_to(self.panel, LEFT)
+        # the survivors' factor, a number on screen when the captions say "2"
+        self.factor_note = VGroup(
+            lean(MathTex(r"1/(1-p) =", font_size=FORMULA_SIZE, color=KEPT)),
+            mono(fmt(1 / (1 - self.d.p), 0), size=NUMBER_SIZE, color=KEPT),
+        ).arrange(RIGHT, buff=0.15)
+        self.factor_note[1].set_y(self.factor_note[0][0][-1].get_y())
+        self.factor_note.next_to(self.p_note, DOWN, buff=0.2).align_to(self.panel, LEFT)
         self.narrate("The layer in code: forward draws a mask, backward reuses it.")
         self.play(FadeIn(self.panel), FadeIn(self.code, lag_ratio=0.05), run_time=1.6)
         self.x_boxes, self.x_values = self.boxes("x"), self.values("x", self.d.x, [TEXT] * UNITS)
@@ -302,8 +309,9 @@ class DropoutBackwardScene(RegvizScene):
         self.y_boxes = self.boxes("y")
         self.headers["y"] = self.header("y")
         self.play(
-            self.listing.highlight(LINE_FORWARD),
+            self.listing.highlight(LINE_FORWARD, hop=True),
             FadeIn(self.formula_forward),
+            FadeIn(self.factor_note, shift=0.2 * DOWN),
             FadeIn(self.headers["y"]),
             FadeIn(self.y_boxes),
             run_time=0.8,
@@ -319,7 +327,7 @@ class DropoutBackwardScene(RegvizScene):
         self.dy_boxes, self.dy_values = self.boxes("dy"), self.values("dy", d.dy, [GRAD] * UNITS)
         self.headers["dy"] = self.header("dy", GRAD)
         self.play(
-            self.listing.highlight(LINE_BACKWARD, GRAD),
+            self.listing.highlight(LINE_BACKWARD, GRAD, hop=True),
             FadeIn(self.headers["dy"]),
             LaggedStart(*(FadeIn(VGroup(b, v), shift=0.2 * LEFT) for b, v in zip(self.dy_boxes, self.dy_values)),
                         lag_ratio=0.1),
@@ -332,7 +340,8 @@ class DropoutBackwardScene(RegvizScene):
         self.narrate("It flows back only through the kept units, times the same 2.")
         self.dx_boxes = self.boxes("dx")
         self.headers["dx"] = self.header("dx", GRAD)
-        self.play(FadeIn(self.headers["dx"]), FadeIn(self.dx_boxes), run_time=0.6)
+        self.play(FadeIn(self.headers["dx"]), FadeIn(self.dx_boxes), Indicate(self.factor_note[1], color=GRAD),
+                  run_time=0.8)
         dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", d.mask, GRAD)
         self.play(*moves, run_time=1.6)
         self.dx_values = self.values("dx", d.dx, self.colors(d.mask, GRAD))
@@ -349,7 +358,7 @@ class DropoutBackwardScene(RegvizScene):
 
     def jacobian(self):
         d = self.d
-        self.narrate("Why: y = Jx, and the Jacobian J is diagonal, m/(1-p).")
+        self.narrate("Why: y = Jx with J diagonal: J_ii = m_i/(1-p), 2 or 0.")
         rows_y = [ROW_TOP - i * ROW_STEP for i in range(UNITS)]
         dx_x, dy_x = PANEL_LEFT + 0.55, self.table_left - 0.95
         matrix_left = dx_x + 1.25
@@ -357,10 +366,10 @@ class DropoutBackwardScene(RegvizScene):
         top, bottom = rows_y[0] + 0.32, rows_y[-1] - 0.32
         brackets = VGroup(self.bracket(matrix_left, top, bottom, RIGHT),
                           self.bracket(entry_x[-1] + 0.3, top, bottom, LEFT))
-        equals = lean(MathTex("=", font_size=FORMULA_SIZE, color=TEXT)).move_to([dx_x + 0.8, (top + bottom) / 2, 0])
+        equals = lean(MathTex("=", font_size=FORMULA_SIZE, color=TEXT)).move_to([dx_x + 0.92, (top + bottom) / 2, 0])
         heads = VGroup(
             lean(MathTex("dx", font_size=FORMULA_SIZE, color=GRAD)).move_to([dx_x, HEADER_Y, 0]),
-            lean(MathTex(r"J^{\top}", font_size=FORMULA_SIZE, color=TEXT)).move_to([(entry_x[0] + entry_x[-1]) / 2, HEADER_Y, 0]),
+            lean(MathTex("J", font_size=FORMULA_SIZE, color=TEXT)).move_to([(entry_x[0] + entry_x[-1]) / 2, HEADER_Y, 0]),
             lean(MathTex("dy", font_size=FORMULA_SIZE, color=GRAD)).move_to([dy_x, HEADER_Y, 0]),
         )
         definition = lean(MathTex(r"J_{ij} = \partial y_i \,/\, \partial x_j", font_size=FORMULA_SIZE, color=TEXT))
@@ -380,26 +389,33 @@ class DropoutBackwardScene(RegvizScene):
         ))
         self.play(
             FadeOut(self.panel), FadeOut(self.code), self.listing.unhighlight(), FadeOut(self.p_note),
+            FadeOut(self.factor_note),
             run_time=0.6,
         )
         self.play(FadeIn(brackets), FadeIn(heads[1]), FadeIn(definition), run_time=0.8)
-        # each mask bit moves to its place on the diagonal, sliding under the table's opaque cells (never over a number)
-        bits = self.mask_values.copy().set_z_index(-1)
-        self.play(*(b.animate.move_to([entry_x[i], rows_y[i], 0]) for i, b in enumerate(bits)), run_time=1.2)
+        # each mask bit, lit in the table, appears at its place on the diagonal (in place: nothing crosses the brackets)
+        bits = VGroup(*(b.copy().move_to([entry_x[i], rows_y[i], 0]) for i, b in enumerate(self.mask_values)))
+        self.play(LaggedStart(*(
+            AnimationGroup(Indicate(m, color=m.get_color(), scale_factor=1.25), FadeIn(b, scale=1.3))
+            for m, b in zip(self.mask_values, bits)
+        ), lag_ratio=0.25), run_time=1.4)
         # there each bit counts to m_i / (1 - p): 1 -> 2 where the unit is kept, 0 stays 0; elsewhere J is 0
         self.remove(*bits)
         self.add(diagonal)  # the same glyphs in the same places: nothing jumps
         self.play(scaled.animate.set_value(1.0), FadeIn(off_diagonal, lag_ratio=0.02), run_time=1.2)
         for number in diagonal:
             number.clear_updaters()
-        self.narrate("Backward multiplies dy by J transposed: the same mask, the same 2.")
+        self.narrate("Backward: dx = J^T dy, and J^T = J (diagonal): the same mask, the same 2.")
+        transposed = lean(MathTex(r"J^{\top} = J", font_size=FORMULA_SIZE, color=TEXT)).move_to(heads[1])
         dy_copy = self.values("dy", d.dy, [GRAD] * UNITS)
         for v, y in zip(dy_copy, rows_y):
             v.move_to([dy_x, y, 0])
         dx_left = self.values("dx", d.dx, self.colors(d.mask, GRAD))
         for v, y in zip(dx_left, rows_y):
             v.move_to([dx_x, y, 0])
-        self.play(FadeIn(dy_copy, shift=0.3 * LEFT), FadeIn(heads[2]), FadeIn(heads[0]), FadeIn(equals), run_time=0.8)
+        self.play(FadeIn(dy_copy, shift=0.3 * LEFT), FadeIn(heads[2]), FadeIn(heads[0]), FadeIn(equals),
+                  swap(heads[1], transposed), run_time=1.0)
+        heads.remove(heads[1]).add(transposed)
         # row i of J^T times dy: only the diagonal entry meets a non-zero product
         row_left, row_right = entry_x[0] - 0.25, dy_x + 0.6
         row_boxes = [
@@ -417,9 +433,9 @@ class DropoutBackwardScene(RegvizScene):
         d = self.d
         self.narrate("The classic bug: backward draws a fresh mask of its own.")
         # the buggy backward, bottom left: its own draw in place of the forward's mask
-        bug = code_lines(("def dropout_backward(dy, mask, p, rng):", "    " + BUG_LINE, "    return dy * mask / (1 - p)"),
-                         PANEL_LEFT + 0.2, FORMULA_Y + 0.45, LINE_STEP, color=MUTED)
-        bug[1].set_color(DROPPED)
+        bug = CodePanel(("def dropout_backward(dy, mask, p, rng):", "    " + BUG_LINE, "    return dy * mask / (1 - p)"),
+                        PANEL_LEFT, FORMULA_Y + 0.45, LINE_STEP)  # the listing's size and colours, on its panel
+        bug.code[1].set_color(DROPPED)
         # the forward's mask steps out of the table, kept aside: the mask forward returned
         park = PANEL_LEFT + self.cell_w / 2 + 0.1 - self.columns["mask"]
         saved = VGroup(self.mask_boxes, self.mask_values)
@@ -432,13 +448,14 @@ class DropoutBackwardScene(RegvizScene):
         fresh_header = mono("new mask", color=DROPPED).move_to([self.columns["mask"], HEADER_Y, 0])
         self.play(FadeOut(self.jacobian_picture), run_time=0.6)
         saved.set_z_index(-1)  # it slides under the table's opaque cells, never over a number
+        # the gradient it reached goes too: the new mask must not stand beside dx values it did not make
         self.play(saved.animate.shift(park * RIGHT), FadeOut(self.headers["mask"], rate_func=EARLY),
-                  FadeIn(saved_name, rate_func=LATE),
+                  FadeIn(saved_name, rate_func=LATE), FadeOut(self.dx_values),
                   FadeIn(bug, shift=0.2 * RIGHT), run_time=1.2)
         self.play(FadeIn(fresh_boxes), FadeIn(fresh, shift=0.2 * DOWN), FadeIn(fresh_header), run_time=0.8)
         self.narrate("Gradient now reaches a unit that output 0, and misses used ones.")
         dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", d.fresh_mask, GRAD)
-        self.play(*moves, FadeOut(self.dx_values), run_time=1.6)
+        self.play(*moves, run_time=1.6)
         wrong = self.values("dx", d.wrong_dx, self.colors(d.fresh_mask, GRAD))
         # wrong rows: the fresh mask disagrees with the one that made y
         bad = [i for i in range(UNITS) if d.fresh_mask[i] != d.mask[i]]
@@ -483,6 +500,8 @@ class DropoutBackwardScene(RegvizScene):
             new.move_to(old)
         # in the middle of the column, between two rows' dot lanes (the cells' bottom borders): no dot crosses it
         middle = UNITS // 2
+        # which mode this is, under the code: the flag the forward's first line tests
+        mode = mono("model.eval(): training=False", size=CODE_SIZE, color=KEPT).move_to(self.p_note, aligned_edge=LEFT)
         none = mono("None", size=NUMBER_SIZE, color=MUTED).move_to(
             (self.cell_center("mask", middle - 1) + self.cell_center("mask", middle)) / 2 + CELL_H / 2 * DOWN)
         self.play(
@@ -490,13 +509,13 @@ class DropoutBackwardScene(RegvizScene):
             # y = x keeps its parts: the mask and scale fade out first, then what is left moves to the middle
             FadeOut(self.formula_forward[3], rate_func=EARLY),
             VGroup(*self.formula_forward[:3]).animate(rate_func=LATE).move_to(eval_formulas[0]),
-            FadeOut(self.formula_backward), FadeOut(self.dx_values),  # nothing from training stays on screen
+            FadeOut(self.formula_backward), FadeOut(self.dx_values), FadeOut(self.y_values),  # nothing from training stays
+            FadeIn(mode, shift=0.2 * DOWN),
             run_time=1.0,
         )
         self.play(
             self.listing.highlight(LINE_EVAL_FORWARD, KEPT),
             FadeOut(self.bands), swap(VGroup(self.mask_boxes, self.mask_values), none),
-            FadeOut(self.y_values),
             run_time=1.0,
         )
         every = np.ones(UNITS, bool)
@@ -506,7 +525,7 @@ class DropoutBackwardScene(RegvizScene):
         self.play(FadeOut(dots), appear(self.y_values), run_time=0.6)
         self.narrate("With no mask, backward hands back dy itself.")
         self.play(
-            self.listing.highlight(LINE_EVAL_BACKWARD, KEPT),
+            self.listing.highlight(LINE_EVAL_BACKWARD, KEPT, hop=True),
             FadeIn(eval_formulas[1]),
             run_time=0.8,
         )

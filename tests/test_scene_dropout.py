@@ -77,3 +77,12 @@ def test_the_factor_counting_with_p_is_what_the_survivors_grow_by():
     for p, mask, output in ((d.p, d.mask, d.output), (d.p_low, d.low_mask, d.low_output)):
         np.testing.assert_allclose(output[mask] / d.x[mask], 1 / (1 - p))
         assert np.all(output[~mask] == 0)
+
+
+def test_the_cs231n_note_is_the_share_of_units_the_layer_keeps():
+    d = scene.data(SEED)
+    # "CS231n: keep prob. = 1 - p": regviz's p drops, so over many forwards the share kept is 1 - p, not p
+    layer = scene.regviz.Dropout(d.p_low, rng=SEED)
+    kept = np.mean([layer.forward(d.x) != 0 for _ in range(4000)])
+    assert abs(kept - (1 - d.p_low)) < 0.01
+    assert abs(kept - d.p_low) > 0.5

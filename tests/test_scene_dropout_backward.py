@@ -101,3 +101,15 @@ def test_reusing_the_forward_mask_fixes_exactly_the_rows_the_fresh_mask_got_wron
     changed = ~np.isclose(d.wrong_dx, d.dx, atol=0)
     np.testing.assert_array_equal(changed, disagree & (d.dy != 0))
     np.testing.assert_array_equal(d.dx, regviz.dropout_backward(d.dy, d.mask, d.p))  # the saved mask, reused
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_factor_on_screen_is_what_forward_and_backward_scale_by(seed):
+    d = scene.data(seed)
+    # the clip shows 1/(1-p) = 2 and says both passes multiply kept units by "the same 2": y / x, dx / dy and
+    # the Jacobian's kept diagonal entries are that one number
+    factor = float(scene.fmt(1 / (1 - d.p), 0))
+    np.testing.assert_allclose(d.y[d.mask] / d.x[d.mask], factor)
+    kept = d.mask & (d.dy != 0)
+    np.testing.assert_allclose(d.dx[kept] / d.dy[kept], factor)
+    np.testing.assert_allclose(np.diag(d.jacobian)[d.mask], factor, atol=1e-8)
