@@ -451,7 +451,7 @@ class DropoutScene(WhyMixin, RegvizScene):
         self.play(FadeIn(self.mean_row), *(FadeOut(dot, target_position=mean.get_center() + 0.25 * UP, scale=0.5)
                                            for dot in dots), run_time=1.2)
         # every frame shows the true mean over the first n masks, n counting up to MASKS
-        self.play(n.animate.set_value(np.log10(MASKS)), run_time=2.6, rate_func=linear)
+        self.play(n.animate.set_value(np.log10(MASKS)), run_time=1.9, rate_func=linear)
         self.still(count, mean)
         self.mean = mean
 
