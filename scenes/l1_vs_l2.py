@@ -6,7 +6,7 @@ weight exactly 0) and the L2 circle (off the axes); each penalty lambda is a bud
 or r = ||w(lambda)||_2, and a lambda axis shades the band where the lasso keeps w2 = 0; (c) the
 regularization path of eight features with |w| on a log scale: lasso weights land on exactly 0, ridge
 weights only get small; (d) the lasso's step: soft-thresholding's dead zone makes the zeros, while plain
-subgradient steps wobble around 0; (e) when to use which, acted out on twin (correlated) features: the lasso keeps one twin, ridge splits
+subgradient steps keep jumping across 0; (e) when to use which, acted out on twin (correlated) features: the lasso keeps one twin, ridge splits
 them and keeps a useless x4, one ridge step is weight decay, and the elastic net (L1 + L2) shares the
 twins while x4 stays exactly 0.
 Every number, curve and shape is computed by `data(seed)` from the regviz core.
@@ -72,7 +72,7 @@ TWIN_TRUE = (1.0, 1.0, 1.6, 0.0)  # x1, x2 twins; x3 a signal of its own; x4 pur
 GEOMETRY_GRID = 120  # lambdas for the 2-D sweep, from 1.4 * lam_max down to lam_max / 30
 PATH_GRID = 120  # lambdas for the regularization path
 TWIN_GRID = 80  # lambdas for the twin-feature sweep
-MIX_GRID = 40  # part (e): the elastic net's L1 share, from 1 (the lasso) down to MIX_END
+MIX_GRID = 40  # part (e): the elastic net's L1 ratio (scikit-learn's l1_ratio), from 1 (the lasso) down to MIX_END
 MIX_END = 0.5  # ... half L1, half L2
 CONTOUR_POINTS = 120
 CONTOUR_LEVELS = (0.35, 0.6, 0.8, 1.0)  # static loss ellipses, as fractions of the one through w = 0
@@ -152,8 +152,8 @@ class L1vsL2Data:
     decay_lr: float  # the step ridge_step takes in fit: 1 / (L + 2 lam)
     decayed: np.ndarray  # (4,) the ridge weights after the decay half of one SGD step, (1 - 2 lr lam) w
     stepped: np.ndarray  # (4,) ridge_step of the ridge weights: back where they were (a fixed point)
-    mix: np.ndarray  # (MIX_GRID,) the elastic net's L1 share rho, descending from 1
-    mix_w: np.ndarray  # (MIX_GRID, 4) elastic_net(Xt, yt, twin_lam, rho) per share
+    mix: np.ndarray  # (MIX_GRID,) the elastic net's L1 ratio rho (l1_ratio), descending from 1
+    mix_w: np.ndarray  # (MIX_GRID, 4) elastic_net(Xt, yt, twin_lam, rho) per ratio
 
 
 # --- pure maths used by data() and the drawing ---
@@ -184,10 +184,11 @@ def round_up(value, digits=2):
 
 
 def elastic_net(X, y, lam, rho):
-    """Minimiser of (1/(2n))||y - X w||^2 + lam * (rho ||w||_1 + (1 - rho) ||w||^2): the core's lasso on
-    X stacked over sqrt(2n (1 - rho) lam) I (rows whose targets are 0), at lam rho n / (n + d)."""
+    """Minimiser of (1/(2n))||y - X w||^2 + lam * (rho ||w||_1 + (1 - rho) / 2 ||w||^2), scikit-learn's
+    ElasticNet(alpha=lam, l1_ratio=rho): the core's lasso on X stacked over sqrt(n (1 - rho) lam) I (rows whose
+    targets are 0), at lam rho n / (n + d)."""
     n, d = X.shape
-    Xa = np.vstack([X, np.sqrt(2 * n * (1 - rho) * lam) * np.eye(d)])  # (n + d, d)
+    Xa = np.vstack([X, np.sqrt(n * (1 - rho) * lam) * np.eye(d)])  # (n + d, d)
     ya = np.concatenate([y, np.zeros(d)])  # (n + d,)
     return regviz.fit(Xa, ya, "l1", rho * lam * n / (n + d)).w
 
@@ -309,7 +310,7 @@ def data(seed=0):
     decay_lr = 1.0 / (float(np.linalg.eigvalsh(Xt.T @ Xt / len(yt))[-1]) + 2 * twin_lam)
     decayed = (1 - 2 * decay_lr * twin_lam) * w_ridge
     stepped = regviz.ridge_step(w_ridge, Xt, yt, twin_lam, decay_lr)
-    # the elastic net at the same lambda, its L1 share falling from 1: 1 - rho log-spaced, so the early change shows
+    # the elastic net at the same lambda, its L1 ratio falling from 1: 1 - rho log-spaced, so the early change shows
     mix = 1 - np.concatenate([[0.0], np.geomspace(1e-3, 1 - MIX_END, MIX_GRID - 1)])
     mix_w = np.array([elastic_net(Xt, yt, twin_lam, rho) for rho in mix])
 
@@ -522,9 +523,10 @@ class L1vsL2Scene(RegvizScene):
                 Line(plane.c2p(0, -top), plane.c2p(0, top), color=MUTED, stroke_width=2),
                 MathTex("w", font_size=SYMBOL_SIZE, color=MUTED).next_to(plane.c2p(1.5, 0), RIGHT, buff=0.12),
                 label("pull", size=SMALL_SIZE, color=MUTED).next_to(plane.c2p(0, top), RIGHT, buff=0.15),
-                # the slope's formula in the corner the curve leaves free (both pulls are low on the left)
-                MathTex(slope, font_size=SYMBOL_SIZE, color=color).next_to(plane.c2p(-1.5, top), DOWN + RIGHT, buff=0)
-                .shift(0.05 * DOWN),
+                # the slope's formula in the corner the curves leave free (both pulls are low on the left), ending
+                # left of the axis: "pull" is on its right (the formula may reach past the plot's left end)
+                MathTex(slope, font_size=FORMULA_SIZE, color=color).next_to(plane.c2p(0, top), LEFT, buff=0.15,
+                                                                          aligned_edge=UP),
             )
             for part in (w < 0, w > 0):  # L1's pull jumps at 0: draw the two sides apart
                 curves.add(polyline(plane, np.stack([w[part], grad[part]], 1), color, 3))
@@ -673,9 +675,14 @@ class L1vsL2Scene(RegvizScene):
             ticks.add(Line(p.c2p(at, 0) + BAND_HALF * DOWN, p.c2p(at, 0) + (BAND_HALF + 0.08) * UP, color=L1,
                            stroke_width=2),
                       mono(fmt(value), size=SMALL_SIZE, color=L1).next_to(p.c2p(at, 0), UP, buff=BAND_HALF + 0.1))
-        zero = MathTex(rf"w_{d.zero_axis + 1} = 0", font_size=SYMBOL_SIZE, color=L1)
+        # lam_max's value ends left of its tick: the darker section right of it is named w = (0, 0)
+        ticks[3].next_to(p.c2p(top, 0) + (BAND_HALF + 0.1) * UP, UP + LEFT, buff=0).shift(0.12 * LEFT)
+        ticks[3].align_to(ticks[1], DOWN)
+        zero = mono(f"w{d.zero_axis + 1} = 0", size=SMALL_SIZE, color=L1)
         zero.move_to(p.c2p(0.5 * (edge + top), 0)).align_to(ticks[1], DOWN)  # between the edges, on their line
-        return axis, VGroup(band, both, zero, ticks)
+        none = mono("w = (0, 0)", size=SMALL_SIZE, color=L1)
+        none.next_to(p.c2p(top, 0), RIGHT, buff=0.14).align_to(ticks[1], DOWN)
+        return axis, VGroup(band, both, zero, none, ticks)
 
     def show_geometry(self):
         d = self.d
@@ -698,7 +705,7 @@ class L1vsL2Scene(RegvizScene):
         i = d.i_star
         self.grow = ValueTracker(0.0)
         budgets = always_redraw(self.growing_budgets)
-        seconds = self.cue("Each λ sets a budget: t = ‖w(λ)‖₁ for the diamond, r = ‖w(λ)‖₂ for the circle.")
+        seconds = self.cue(f"λ = {fmt(d.lam_star)} matches a budget: t = ‖w(λ)‖₁ (diamond), r = ‖w(λ)‖₂ (circle).")
         self.add(budgets)
         cursor = self.cursor(i)
         self.play(FadeIn(heads), FadeIn(axis), FadeIn(cursor), run_time=0.8)
@@ -836,8 +843,11 @@ class L1vsL2Scene(RegvizScene):
         seconds = self.cue(f"The lasso puts the {n - n_true} noise weights on exactly 0 first; they stay there.")
         self.play(self.path_index.animate.set_value(noise_done), run_time=seconds, rate_func=linear)
         smallest = small(d.smallest_l2[-1])
-        seconds = self.cue(f"Large λ zeros the useful ones too. Ridge never hits 0: min |w| falls to {smallest}.")
-        self.play(self.path_index.animate.set_value(len(d.path_lams) - 1), run_time=seconds, rate_func=linear)
+        all_zero = int(np.flatnonzero(d.zeros_l1 == n)[0])  # the first lambda where every lasso weight is 0
+        seconds = self.cue(f"Large λ zeros the useful ones too; ridge's min |w| only falls to {smallest}.")
+        # the useful ones reach 0 while their sentence is read; the rest of the sweep under the ridge's
+        self.play(self.path_index.animate.set_value(all_zero), run_time=1.6, rate_func=linear)
+        self.play(self.path_index.animate.set_value(len(d.path_lams) - 1), run_time=seconds - 1.6, rate_func=linear)
         marks.clear_updaters()
         self.play(FadeOut(VGroup(*frames, *heads, legend, marks)), run_time=0.7)
 
@@ -858,23 +868,26 @@ class L1vsL2Scene(RegvizScene):
         centre = SIDES[0] + 0.1 * RIGHT
         reach = 1.1 * float(np.abs(d.dots_v).max())
         line = Plane((-reach, reach), (-1, 1), (5.6, 2.0), centre)
-        top_y, bottom_y = 0.9, -2.0
+        top_y, bottom_y = 0.6, -2.2
         x = lambda v: line.c2p(v, 0)[0]  # noqa: E731
         # the threshold is lr * lambda (t already named the diamond's budget): one symbol, one meaning
         formula = MathTex(r"S(v) = \mathrm{sign}(v)\,\max(|v| - \mathrm{lr}\,\lambda,\ 0)", font_size=FORMULA_SIZE, color=L1)
         formula.move_to(centre[0] * RIGHT + HEAD_Y * UP)
+        zone = Rectangle(width=2 * d.dots_t * line.sx, height=0.5, stroke_width=0, fill_color=L1, fill_opacity=0.3)
+        zone.move_to([x(0), top_y, 0])
+        # rows over the v line, bottom up: the zone's edge values (on the background, clear of the trails,
+        # which run down), the zone's name, the line's name
+        zone_lab = VGroup(MathTex(r"|v| \le \mathrm{lr}\,\lambda", font_size=FORMULA_SIZE, color=L1),
+                          mono(f"lr·λ = {fmt(d.dots_t)}", size=NUMBER_SIZE, color=L1)).arrange(RIGHT, buff=0.25)
+        zone_lab.next_to([x(reach), zone.get_top()[1] + 0.44, 0], UP, buff=0, aligned_edge=RIGHT)
         lines = VGroup()
         for y, name, side in ((top_y, r"v = w - \mathrm{lr}\,\nabla \mathrm{loss}", UP),
                               (bottom_y, r"S(v)", DOWN)):  # names outside the band the dots travel through
             lines.add(Line([x(-reach), y, 0], [x(reach), y, 0], color=MUTED, stroke_width=2),
                       Line([x(0), y - 0.1, 0], [x(0), y + 0.1, 0], color=MUTED, stroke_width=2),
-                      MathTex(name, font_size=SYMBOL_SIZE, color=MUTED)
-                      .next_to([x(-reach), y, 0], side, buff=0.5 if side is UP else 0.15, aligned_edge=LEFT))
-        zone = Rectangle(width=2 * d.dots_t * line.sx, height=0.5, stroke_width=0, fill_color=L1, fill_opacity=0.3)
-        zone.move_to([x(0), top_y, 0])
-        zone_lab = VGroup(MathTex(r"|v| \le \mathrm{lr}\,\lambda", font_size=SYMBOL_SIZE, color=L1),
-                          mono(f"lr·λ = {fmt(d.dots_t)}", size=SMALL_SIZE, color=L1)).arrange(RIGHT, buff=0.25)
-        zone_lab.next_to([x(reach), top_y, 0], UP, buff=0.5, aligned_edge=RIGHT)
+                      MathTex(name, font_size=FORMULA_SIZE, color=TEXT)
+                      .next_to([x(-reach), y, 0], side, buff=0.15, aligned_edge=LEFT))
+        lines[2].next_to([x(-reach), zone_lab.get_top()[1] + 0.2, 0], UP, buff=0, aligned_edge=LEFT)
         order = np.argsort(d.dots_v)
         starts = self.stacked([x(d.dots_v[j]) for j in order], top_y + 0.12)
         ends = self.stacked([x(d.dots_out[j]) for j in order], bottom_y + 0.12)
@@ -883,11 +896,12 @@ class L1vsL2Scene(RegvizScene):
         n_zero = int(np.count_nonzero(d.dots_out == 0))
         count = mono(f"{n_zero} of {len(d.dots_out)}: exactly 0", size=NUMBER_SIZE, color=L1)
         count.next_to([x(0), bottom_y, 0], DOWN, buff=0.6)
-        # the zone's edges -lr*lam, +lr*lam, under the v line: both signs shrink by the same amount
+        # the zone's edges -lr*lam, +lr*lam, just over the zone: both signs shrink by the same amount
         ticks = VGroup()
         for value in (-d.dots_t, d.dots_t):
             ticks.add(Line([x(value), top_y - 0.08, 0], [x(value), top_y + 0.08, 0], color=L1, stroke_width=2),
-                      mono(weight(value), size=SMALL_SIZE, color=L1).next_to([x(value), top_y, 0], DOWN, buff=0.14))
+                      mono(weight(value), size=SMALL_SIZE, color=L1).next_to([x(value), zone.get_top()[1], 0], UP,
+                                                                             buff=0.1))
         # 0 under the S(v) line, where the zeros land (under the v line the trails into the zone would cross it)
         ticks.add(mono("0", size=SMALL_SIZE, color=MUTED).next_to([x(0), bottom_y, 0], DOWN, buff=0.14))
 
@@ -923,11 +937,12 @@ class L1vsL2Scene(RegvizScene):
             MathTex(rf"w_{z + 1}", font_size=SYMBOL_SIZE, color=MUTED).next_to(p.c2p(0, hi + pad), LEFT, buff=0.12),
             label("step", size=SMALL_SIZE, color=MUTED).next_to(p.c2p(k_max, lo - pad), DOWN, buff=0.1, aligned_edge=RIGHT),
         )
-        head = label("one weight, same step size", size=BODY_SIZE, color=TEXT).move_to(SIDES[1] + HEAD_Y * UP)
+        head = label(f"one weight, same lr·λ = {fmt(d.sub_lr * d.lam_star)}", size=BODY_SIZE, color=TEXT)
+        head.move_to(SIDES[1] + HEAD_Y * UP)
         self.k_index = ValueTracker(0)
         runs = redraw(lambda: int(round(self.k_index.get_value())), self.iterates)
         wobble = int(np.flatnonzero(d.subgradient[:, z] < 0)[0]) + 6  # past the first overshoot and back
-        seconds = self.cue(f"Plain subgradient steps overshoot: w{z + 1} wobbles around 0.")
+        seconds = self.cue(f"Subgradient steps: w{z + 1} keeps jumping across 0, never landing on it.")
         self.play(FadeOut(graph), FadeIn(VGroup(frame, head)), run_time=0.7)
         self.add(runs)
         self.play(self.k_index.animate.set_value(wobble), run_time=seconds - 0.7, rate_func=linear)
@@ -947,9 +962,9 @@ class L1vsL2Scene(RegvizScene):
             Line(g.c2p(-reach, 0), g.c2p(reach, 0), color=MUTED, stroke_width=2),
             Line(g.c2p(0, -reach), g.c2p(0, reach), color=MUTED, stroke_width=2),
             DashedLine(g.c2p(-reach, -reach), g.c2p(reach, reach), color=MUTED, stroke_width=1.5),
-            MathTex("v", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(reach, 0), RIGHT, buff=0.12),
-            MathTex("S(v)", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(0, reach), LEFT, buff=0.12),
-            MathTex("S = v", font_size=SYMBOL_SIZE, color=MUTED).next_to(g.c2p(reach, reach), UP + LEFT, buff=0.05),
+            MathTex("v", font_size=FORMULA_SIZE, color=TEXT).next_to(g.c2p(reach, 0), RIGHT, buff=0.12),
+            MathTex("S(v)", font_size=FORMULA_SIZE, color=TEXT).next_to(g.c2p(0, reach), LEFT, buff=0.12),
+            MathTex("S = v", font_size=FORMULA_SIZE, color=TEXT).next_to(g.c2p(reach, reach), UP + LEFT, buff=0.05),
         )
         for value, side in ((-t, UP), (t, DOWN)):  # each label on the side of the axis the curve leaves free
             frame.add(Line(g.c2p(value, 0) + 0.08 * DOWN, g.c2p(value, 0) + 0.08 * UP, color=L1, stroke_width=2),
@@ -1044,51 +1059,55 @@ class L1vsL2Scene(RegvizScene):
         # the model's coefficients are the kept bars' values: copies of them rise into the model's line
         w = d.twin_l1[d.twin_show]
         plane = self.bar_planes[0]
-        flies, spots = VGroup(), []
+        flies, spots, starts = VGroup(), [], []
         for j in np.flatnonzero(w):
             start = plane.c2p(j, 0) + (max(float(w[j]), 0.0) * plane.sy + 0.25) * UP
-            flies.add(mono(fmt(abs(w[j])), size=NUMBER_SIZE, color=L1).move_to(start))
+            flies.add(self.number(weight(w[j]), L1, start).copy())  # the bar's own label, glyph for glyph
             spots.append(model_glyphs(model, model_text(w), j, w[j]))
+            starts.append(start)
+        # the bar labels themselves rise (hidden at their bars while their copies fly, so no two overlap) and
+        # come back as the model line appears
+        left_behind = VGroup(*(m for m in lasso[0] if any(np.allclose(m.get_center(), at, atol=1e-3) for at in starts)))
         seconds = self.cue("When to use which? L1 for a sparse, readable model: it selects features.")
         self.play(FadeIn(l1_tag, shift=0.1 * DOWN), run_time=0.8)
+        assert len(left_behind) == len(starts), "every kept bar's label is found"
+        left_behind.set_opacity(0)
         self.add(flies)
         self.play(
             LaggedStart(*(Create(s) for s in strikes), lag_ratio=0.6),
             *(fly.animate.scale(SMALL_SIZE / NUMBER_SIZE).move_to(spot) for fly, spot in zip(flies, spots)),
             run_time=2.0,
         )
-        self.play(FadeIn(model), FadeOut(flies), run_time=0.5)
+        # each label animated on its own: a handle group added to the scene would take them out of the bars' group
+        self.play(FadeIn(model), FadeOut(flies), *(m.animate.set_opacity(1) for m in left_behind), run_time=0.5)
 
         # L2: the default; for plain SGD one step of it is weight decay, then the data gradient
         factor = 1 - 2 * d.decay_lr * d.twin_lam
         w = d.twin_l2[d.twin_show]
         states = [w * (1 - s * (1 - factor)) for s in np.linspace(0, 1, DECAY_FRAMES)]
         states += [d.decayed + s * (d.stepped - d.decayed) for s in np.linspace(0, 1, DECAY_FRAMES)[1:]]
-        scales = [1 - s * (1 - factor) for s in np.linspace(0, 1, DECAY_FRAMES)]
         l2_tag = label("default: many small effects", size=SMALL_SIZE, color=L2).move_to(right + ROW_Y * UP)
         rule = MathTex(r"w \leftarrow (1 - 2\,\mathrm{lr}\,\lambda)\,w - \mathrm{lr}\,\nabla \mathrm{loss}",
-                       font_size=SYMBOL_SIZE, color=L2).move_to(right + 1.6 * UP)
+                       font_size=FORMULA_SIZE, color=L2).move_to(right + 1.6 * UP)
         self.decay_index = ValueTracker(0)
         step = lambda: int(round(self.decay_index.get_value()))  # noqa: E731
         stepping = redraw(step, lambda k: self.bar_set(self.bar_planes[1], states[k], L2))
-        scale = redraw(lambda: min(step(), DECAY_FRAMES - 1),
-                       lambda k: self.number(f"w × {fmt(scales[k])}", L2, right + 1.0 * UP))
+        # the factor of ONE step at fit's lr, fixed: the bars shrink to it (no count that could read as k steps)
+        scale = self.number(f"one step, lr {fmt(d.decay_lr)}: w × {fmt(factor)}", L2, right + 1.0 * UP)
         self.remove(ridge)
         self.add(stepping)  # the same bars (state 0 is the ridge optimum), from here driven by the step
         seconds = self.cue("L2 is the default. With SGD it is weight decay: w × (1 − 2·lr·λ),")
-        self.play(FadeIn(l2_tag, shift=0.1 * DOWN), Write(rule), run_time=0.9)
-        self.add(scale)
+        self.play(FadeIn(l2_tag, shift=0.1 * DOWN), Write(rule), FadeIn(scale), run_time=0.9)
         self.play(self.decay_index.animate.set_value(DECAY_FRAMES - 1), run_time=seconds - 0.9, rate_func=smooth)
         adam = label("Adam: use AdamW", size=SMALL_SIZE, color=L2).move_to(right + 1.0 * UP)
         seconds = self.cue("then the data gradient restores w. With Adam it isn't: use AdamW.")
-        scale.clear_updaters()
         # the factor goes first: it is the decay half's, and the bars are about to leave it
         self.play(FadeOut(scale), run_time=0.4)
         self.play(self.decay_index.animate.set_value(len(states) - 1), run_time=max(1.0, seconds - 1.6), rate_func=smooth)
         self.play(FadeIn(adam), run_time=0.6)  # where the factor was: after it, never crossfading with it
         stepping.clear_updaters()
 
-        # correlated features: the elastic net, at the same lambda, its L1 share falling from 1 (the lasso)
+        # correlated features: the elastic net, at the same lambda, its L1 ratio falling from 1 (the lasso)
         spread = (TWIN_SPREAD - abs(left[0])) * RIGHT
         p = self.bar_planes[0]
         self.en_plane = Plane((p.x0, p.x1), (p.y0, p.y1), ((p.x1 - p.x0) * p.sx, (p.y1 - p.y0) * p.sy), 0.55 * DOWN)
@@ -1097,7 +1116,7 @@ class L1vsL2Scene(RegvizScene):
         en_head.align_to(HEAD_Y * UP + 0.15 * UP, UP)
         self.mix_index = ValueTracker(0)
         mixing = redraw(lambda: int(round(self.mix_index.get_value())), self.mixed)
-        seconds = self.cue("Correlated: elastic net (L1 + L2) shares the twins; x4 stays 0.")
+        seconds = self.cue("Correlated: elastic net (L1 + L2, sklearn's l1_ratio) shares the twins.")
         self.play(
             VGroup(frames[0], heads[0], lasso, strikes, l1_tag, model).animate.shift(-spread),
             VGroup(frames[1], heads[1], stepping, l2_tag, rule, adam).animate.shift(spread),
@@ -1110,7 +1129,7 @@ class L1vsL2Scene(RegvizScene):
         self.wait(max(1.0, self._cue_end - self.renderer.time + 0.5))
 
     def mixed(self, k):
-        """The elastic net's weights for L1 share mix[k], on the centre panel, with the share above."""
+        """The elastic net's weights for L1 ratio mix[k] (scikit-learn's l1_ratio), on the centre panel, with it above."""
         d = self.d
         return VGroup(self.bar_set(self.en_plane, d.mix_w[k], ENET),
-                      self.number(f"L1 share {fmt(d.mix[k])}", ENET, ROW_Y * UP))
+                      self.number(f"l1_ratio = {fmt(d.mix[k])}", ENET, ROW_Y * UP))

@@ -219,7 +219,8 @@ def test_twins_lasso_keeps_one_ridge_splits(shown, seed):
 def elastic_net_subgradient_gap(d, w, rho):
     """How far 0 is from the subdifferential of the elastic-net objective at w (0 at the optimum)."""
     lam = d.twin_lam
-    smooth = d.Xt.T @ (d.Xt @ w - d.yt) / len(d.yt) + regviz.l2_grad(w, (1 - rho) * lam)  # (d,)
+    # scikit-learn's ElasticNet(alpha=lam, l1_ratio=rho): the L2 part is (1 - rho) * lam / 2 * ||w||^2
+    smooth = d.Xt.T @ (d.Xt @ w - d.yt) / len(d.yt) + regviz.l2_grad(w, (1 - rho) * lam / 2)  # (d,)
     nonzero = w != 0
     gap = np.abs(smooth[nonzero] + rho * lam * np.sign(w[nonzero]))  # = 0 off zero
     slack = np.maximum(np.abs(smooth[~nonzero]) - rho * lam, 0)  # |grad| <= rho*lam at an exact zero
@@ -293,6 +294,10 @@ def test_lasso_zeros_every_noise_weight_before_any_useful_one(shown, seed):
     assert np.any(d.path_l1[k - 1, ~useful] != 0)  # ... and k is the first such lambda
     assert np.all(d.path_l1[: k + 1, useful] != 0)  # no useful weight is 0 yet
     assert np.all(d.path_l1[-1, useful] == 0)  # the useful ones follow at large lambda
+    # the caption "Large lambda zeros the useful ones too" starts as the sweep heads to the first lambda where
+    # every lasso weight is 0: from there on all stay 0, while ridge keeps every weight non-zero
+    all_zero = int(np.flatnonzero(d.zeros_l1 == len(d.w_true))[0])
+    assert all_zero > k and np.all(d.path_l1[all_zero:] == 0) and np.all(d.path_l2 != 0)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
