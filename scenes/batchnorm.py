@@ -14,6 +14,7 @@ import numpy as np
 from manim import (
     DOWN, LEFT, ORIGIN, RIGHT, UP, AnimationGroup, Create, DashedLine, Dot, FadeIn, FadeOut, GrowFromEdge, Indicate,
     LaggedStart, Line, MathTex, Rectangle, SurroundingRectangle, ValueTracker, VGroup, VMobject, linear, smooth,
+    there_and_back,
 )
 
 import regviz
@@ -165,6 +166,15 @@ class Chart:
             point = self.c2p(0, value)
             axis.add(Line(point, point + 0.1 * LEFT, color=MUTED, stroke_width=2))
             labels.add(mono(fmt(value, digits), size=SMALL_SIZE - 2, color=MUTED).next_to(point, LEFT, buff=0.18))
+        steps = VGroup()
+        for s in range(0, STEPS + 1, 10):  # the steps along the bottom edge
+            point = self.c2p(s, low)
+            axis.add(Line(point, point + 0.1 * DOWN, color=MUTED, stroke_width=2))
+            steps.add(mono(str(s), size=SMALL_SIZE - 2, color=MUTED).next_to(point, DOWN, buff=0.14))
+        # "step" left of the 0, below the lowest value label
+        steps.add(mono("step", size=SMALL_SIZE - 2, color=MUTED).next_to(steps[0], LEFT, buff=0.25)
+                  .shift(0.12 * DOWN))
+        labels.add(*steps)
         self.mobject = VGroup(axis, labels)
 
     def c2p(self, step, value):
@@ -235,12 +245,23 @@ class BatchNormScene(WhyMixin, RegvizScene):
         self.counters = [
             counting(lambda i=i: self.stage_values()[i], cells[i].get_center(), color=BATCH) for i in range(N)
         ]
-        flying = VGroup(*[Dot(cells[i].get_center(), radius=0.09, color=BATCH) for i in range(N)])
+        # each value's dot starts beside its cell (just outside the box, clear of every digit), then flies to the line
+        flying = VGroup(*[Dot(cells[i].get_center() + 0.85 * RIGHT, radius=0.08, color=BATCH) for i in range(N)])
         landing = [self.ruler.n2p(v) for v in d.x[:, COL]]
 
         self.narrate(f"Batch norm works per feature. Feature {COL + 1}'s values, placed on a line:")
-        self.play(Create(box), FadeIn(self.ruler.mobject), FadeIn(line_name), run_time=1.2)
-        self.play(*[flying[i].animate.move_to(landing[i]) for i in range(N)], lag_ratio=0.25, run_time=2.2)
+        self.play(Create(box), FadeIn(self.ruler.mobject), FadeIn(line_name), FadeIn(flying, scale=0.5),
+                  run_time=1.2)
+        # each value's cell lights as its dot leaves for the line (a shade behind the cell, never a play on the
+        # grid itself: that would split the grid in the scene, and the counters swapped in below would not show)
+        shades = VGroup(*[Rectangle(width=CELL_W - 0.3, height=0.45, stroke_width=0, fill_color=BATCH,
+                                    fill_opacity=0).move_to(cells[i]) for i in range(N)])
+        self.add(shades)
+        self.bring_to_back(shades)
+        self.play(*[flying[i].animate.move_to(landing[i]) for i in range(N)],
+                  LaggedStart(*[shade.animate(rate_func=there_and_back).set_fill(opacity=0.3) for shade in shades],
+                              lag_ratio=0.5), run_time=2.2)
+        self.remove(shades)
         dots = VGroup(*[
             redrawn(lambda i=i: Dot(self.ruler.n2p(self.stage_values()[i]), radius=0.09, color=BATCH))
             for i in range(N)
@@ -269,12 +290,15 @@ class BatchNormScene(WhyMixin, RegvizScene):
         mu_value = counting(mu, lambda: mu_name.get_right() + 0.2 * RIGHT, size=BODY_SIZE, edge=LEFT)
         var_value = counting(lambda: sigma() ** 2, lambda: var_name.get_right() + 0.2 * RIGHT, size=BODY_SIZE,
                              edge=LEFT)
-        mu_tag = label("mean", size=SMALL_SIZE, color=MUTED).next_to(mu_name, RIGHT, buff=1.6)
+        mu_tag = label("batch mean", size=SMALL_SIZE, color=MUTED).next_to(mu_name, RIGHT, buff=1.6)
         var_tag = label("variance (÷ m, biased)", size=SMALL_SIZE, color=MUTED).next_to(var_name, RIGHT, buff=1.6)
         self.narrate("Its mean is the balance point; the band is one standard deviation either side.")
         self.play(Create(marker), FadeIn(mu_name), FadeIn(mu_value), FadeIn(mu_tag), run_time=1.8)
         self.add(band)
         self.play(reach.animate.set_value(1.0), FadeIn(var_name), FadeIn(var_value), FadeIn(var_tag), run_time=2.2)
+        # mu and sigma^2 are the batch's: the formula keeps using these while the column itself changes
+        mu_value.clear_updaters()
+        var_value.clear_updaters()
         self.box, self.line_name = box, line_name
         self.stats = VGroup(mu_name, var_name, mu_value, var_value, mu_tag, var_tag)
         self.column_marks = VGroup(dots, marker, band)
@@ -287,10 +311,23 @@ class BatchNormScene(WhyMixin, RegvizScene):
     def normalise_column(self):
         formula = MathTex(r"\hat{x} = \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}", font_size=BODY_SIZE + 8,
                           color=TEXT).move_to([1.0, 0.2, 0], aligned_edge=LEFT)
+        # the column as it is now (x, then x-hat, then y): its own mean and variance, counted as it changes
+        now = label("column now:", size=SMALL_SIZE, color=MUTED).move_to([3.9, 0.55, 0], aligned_edge=LEFT)
+        now_names = VGroup(mono("mean", size=SMALL_SIZE, color=BATCH), mono("var", size=SMALL_SIZE, color=BATCH))
+        now_names[0].move_to([3.9, 0.1, 0], aligned_edge=LEFT)
+        now_names[1].move_to([3.9, -0.35, 0], aligned_edge=LEFT)
+        now_values = VGroup(
+            counting(lambda: float(np.mean(self.stage_values())), [4.8, 0.1, 0], size=SMALL_SIZE, color=BATCH,
+                     edge=LEFT),
+            counting(lambda: float(np.var(self.stage_values())), [4.8, -0.35, 0], size=SMALL_SIZE, color=BATCH,
+                     edge=LEFT),
+        )
         self.narrate("Subtract μ, divide by σ: the column now has mean 0 and variance 1.")
-        self.play(FadeIn(formula, shift=0.2 * UP), run_time=1.0)
+        self.play(FadeIn(formula, shift=0.2 * UP), FadeIn(VGroup(now, now_names, now_values)), run_time=1.0)
         self.play(self.stage.animate.set_value(1.0), run_time=3.0, rate_func=smooth)
         self.formula = formula
+        self.now_values = now_values
+        self.now_names = now_names
 
     def scale_and_shift(self):
         d = self.d
@@ -315,6 +352,13 @@ class BatchNormScene(WhyMixin, RegvizScene):
         self.play(FadeIn(affine, shift=0.2 * UP), FadeIn(names), FadeIn(self.params[COL], shift=0.2 * UP),
                   run_time=1.0)
         self.play(self.stage.animate.set_value(2.0), run_time=3.0, rate_func=smooth)
+        equals = VGroup(
+            MathTex(r"= \beta", font_size=BODY_SIZE + 4, color=BATCH),
+            MathTex(r"= \gamma^2", font_size=BODY_SIZE + 4, color=BATCH),
+        )
+        for tag, value in zip(equals, self.now_values):
+            tag.next_to(value, RIGHT, buff=0.15)
+        self.play(FadeIn(equals, shift=0.2 * LEFT), run_time=0.8)
         self.affine = affine
 
     def all_features(self):
@@ -335,7 +379,7 @@ class BatchNormScene(WhyMixin, RegvizScene):
         self.play(Create(boxes), *[FadeIn(self.params[j], shift=0.2 * UP) for j in others], run_time=1.0)
         self.play(share.animate.set_value(1.0), run_time=2.5, rate_func=smooth)
         self.play(FadeOut(boxes), run_time=0.6)
-        for mob in (*counters.values(), *self.counters, *self.column_marks, *self.stats[2:4]):
+        for mob in (*counters.values(), *self.counters, *self.column_marks, *self.now_values):
             mob.clear_updaters()
 
     # --- the running mean, step by step ---
@@ -343,14 +387,14 @@ class BatchNormScene(WhyMixin, RegvizScene):
         d = self.d
         means, running = d.batch_means[:, COL], d.running_mean[:, COL]
         low, high, step = _range(np.concatenate([means, running]))
-        self.chart = Chart(low, high, step, -5.0, 6.2, -1.0, 1.05)
+        self.chart = Chart(low, high, step, -5.0, 6.2, -0.8, 1.05)
         self.bars_base, self.bars_top = -3.05, -1.95  # weight 0 .. MOMENTUM
         self.t = ValueTracker(0.0)
 
         code = "running_mean = 0.9 * running_mean + 0.1 * batch_mean"
-        rule = mono(code, size=NUMBER_SIZE, color=TEXT).move_to([0, 2.6, 0])
-        new = glyphs(rule, code, "0.1 * batch_mean")
-        new.set_color(BATCH)
+        rule = mono(code, size=NUMBER_SIZE, color=TEXT).move_to([0, 2.75, 0])
+        glyphs(rule, code, "0.1").set_color(BATCH)  # the weight of the new batch (PyTorch's momentum)
+        glyphs(rule, code, "batch_mean").set_color(L2)  # the batch mean, as its dots
         self.rule_parts = (glyphs(rule, code, "0.9"), glyphs(rule, code, "0.1"))
         legend = VGroup(
             Dot(radius=0.08, color=L2), label("batch mean", size=SMALL_SIZE, color=MUTED),
@@ -365,8 +409,8 @@ class BatchNormScene(WhyMixin, RegvizScene):
                            lambda: readout_name.get_right() + 0.2 * RIGHT, digits=3, size=SMALL_SIZE,
                            color=BATCH, edge=LEFT)
         step_name = mono("step", size=SMALL_SIZE, color=MUTED).move_to([5.3, 1.5, 0])
-        # the step being taken: it turns to k as step k's update starts (its dot, gap and bar appear with it)
-        step_value = counting(lambda: np.ceil(self.t.get_value() - 1e-6), lambda: step_name.get_right() + 0.15 * RIGHT,
+        # the step done: it turns to k as step k's update lands, with running_mean's value after step k
+        step_value = counting(lambda: np.floor(self.t.get_value() + 1e-6), lambda: step_name.get_right() + 0.15 * RIGHT,
                               digits=0, size=SMALL_SIZE, color=MUTED, edge=LEFT)
 
         bar_axis = VGroup(Line([self.chart.left, self.bars_base, 0], [self.chart.right, self.bars_base, 0],
@@ -375,6 +419,13 @@ class BatchNormScene(WhyMixin, RegvizScene):
             point = np.array([self.chart.c2p(s, low)[0], self.bars_base, 0])
             bar_axis.add(mono(str(s), size=SMALL_SIZE - 2, color=MUTED).next_to(point, DOWN, buff=0.15))
         bar_axis.add(mono("step", size=SMALL_SIZE - 2, color=MUTED).next_to(bar_axis[0], LEFT, buff=0.2))
+        # the weight scale: 0 on the axis, MOMENTUM at a new batch's full bar
+        bar_axis.add(Line([self.chart.left, self.bars_base, 0], [self.chart.left, self.bars_top, 0], color=MUTED,
+                          stroke_width=2))
+        bar_axis.add(Line([self.chart.left, self.bars_top, 0], [self.chart.left - 0.1, self.bars_top, 0],
+                          color=MUTED, stroke_width=2))
+        bar_axis.add(mono(fmt(MOMENTUM, 1), size=SMALL_SIZE - 2, color=MUTED).next_to(
+            [self.chart.left - 0.1, self.bars_top, 0], LEFT, buff=0.08))
         bars_name = label("each batch's weight in running_mean", size=SMALL_SIZE, color=MUTED)
         bars_name.next_to(bar_axis[0], UP, buff=1.4).align_to(bar_axis[0], LEFT)
         start_name = label("weight on the start value 0:", size=SMALL_SIZE, color=MUTED)
@@ -449,8 +500,11 @@ class BatchNormScene(WhyMixin, RegvizScene):
             label("1 − momentum", size=SMALL_SIZE, color=MUTED).next_to(self.rule_parts[0], DOWN, buff=0.15),
             label("momentum (PyTorch)", size=SMALL_SIZE, color=BATCH).next_to(self.rule_parts[1], DOWN, buff=0.15),
         )
+        cs231n = label("CS231n / numpy-ml: momentum = 0.9", size=SMALL_SIZE - 2, color=TEXT)
+        cs231n.next_to(labels[0], DOWN, buff=0.08)
         self.narrate("Trap: PyTorch's momentum = 0.1 is the NEW batch's weight; CS231n calls 0.9 momentum.")
         self.play(FadeIn(labels, shift=0.15 * DOWN), run_time=0.8)
+        self.play(FadeIn(cs231n, shift=0.15 * DOWN), Indicate(self.rule_parts[0], color=TEXT), run_time=0.9)
         for s in range(ONE_BY_ONE + 1, ONE_BY_ONE + 4):
             self.play(self.t.animate.set_value(float(s)), run_time=1.3, rate_func=smooth)
         self.rule_labels = labels
@@ -491,7 +545,7 @@ class BatchNormScene(WhyMixin, RegvizScene):
         self.play(FadeIn(heading), FadeIn(line[0]), run_time=0.6)
         self.play(LaggedStart(*[AnimationGroup(FadeIn(VGroup(line[1 + 2 * i], line[2 + 2 * i])),
                                                GrowFromEdge(whole[i], LEFT)) for i in range(m)], lag_ratio=0.3),
-                  run_time=2.0)
+                  run_time=2.6)
         self.play(FadeIn(line[-1]), run_time=0.6)
 
         rows = []
@@ -518,8 +572,11 @@ class BatchNormScene(WhyMixin, RegvizScene):
             f"running_var = 0.9 * {fmt(d.running_var[0, COL])} + 0.1 * {fmt(total / (m - 1))}"
             f" = {fmt(d.running_var[1, COL], 3)}", size=NUMBER_SIZE, color=TEXT,
         ).move_to([0, -2.85, 0])
-        self.narrate("So step 1 gives running_var = 0.9 · 1 + 0.1 · the unbiased variance.")
-        self.play(FadeIn(step, shift=0.3 * UP), run_time=2.0)
+        start = label(f"running_var starts at {fmt(d.running_var[0, COL])} (running_mean at "
+                      f"{fmt(d.running_mean[0, COL])})", size=SMALL_SIZE, color=MUTED).next_to(step, UP, buff=0.2)
+        self.narrate("running_var starts at 1, so step 1 gives 0.9 · 1 + 0.1 · the unbiased variance.")
+        self.play(FadeIn(start, shift=0.2 * UP), run_time=1.0)
+        self.play(FadeIn(step, shift=0.3 * UP), run_time=1.6)
 
     # --- eval mode: the same sample in two batches ---
     def eval_mode(self):

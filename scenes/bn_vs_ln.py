@@ -16,8 +16,8 @@ from manim import (
 
 import regviz
 from scenes.common import (
-    BATCH, BODY_SIZE, DROPPED, FAINT, LAYER, MUTED, PANEL, SMALL_SIZE, TEXT,
-    RegvizScene, counting, fmt, label, mono,
+    BATCH, BODY_SIZE, DROPPED, LAYER, MUTED, PANEL, SMALL_SIZE, TEXT,
+    RegvizScene, counting, fmt, label, mono, swap,
 )
 from scenes.why import WhyMixin
 
@@ -29,6 +29,9 @@ CELL_W, CELL_H = 1.05, 0.5  # a cell of the block: "-9.9" in the mono face with 
 NUMBER = SMALL_SIZE - 2  # the block's numbers
 SLAB_GAP = 0.7
 BLOCK_TOP = 1.55  # y of the first token row
+HOLD = 0.9  # seconds a slice stays highlighted with its final statistics
+# the tokens layer norm's box visits: sentence 1's first two, then sentence 2's real tokens and its first pad
+LN_ORDER = [(0, 0), (0, 1)] + [(1, t) for t in range(LENGTHS[1] + 1)]
 ONE = 1  # the batch of one: sentence 1's tokens 1 and 2, one after the other
 
 
@@ -110,9 +113,10 @@ def row_box(b, t):
 
 
 def hop(old, new):
-    """A highlight moves to its next slice: the old one fades out where it is, the new one fades in at its
-    place (a box sliding across the grid would cut through the digits between)."""
-    return [FadeOut(old), FadeIn(new)]
+    """A highlight moves to its next slice: the old one fades out where it is, then the new one fades in at its
+    place (a box sliding across the grid would cut through the digits between; two neighbouring boxes on screen
+    at once would share an edge)."""
+    return [swap(old, new)]
 
 
 def mix(values, k):
@@ -149,7 +153,7 @@ class BNvsLNScene(WhyMixin, RegvizScene):
                         slab.add(mono(fmt(d.x[b, t, j], 1), size=NUMBER, color=TEXT).move_to(cell_center(b, t, j)))
                     else:
                         slab.add(VGroup(
-                            Rectangle(width=CELL_W - 0.1, height=CELL_H - 0.1, stroke_color=FAINT, stroke_width=2,
+                            Rectangle(width=CELL_W - 0.1, height=CELL_H - 0.1, stroke_color=MUTED, stroke_width=2,
                                       fill_color=PANEL, fill_opacity=1).move_to(cell_center(b, t, j)),
                             mono(fmt(0.0, 1) if zeros else "pad", size=NUMBER - 2 if not zeros else NUMBER,
                                  color=MUTED).move_to(cell_center(b, t, j)),
@@ -219,14 +223,17 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         self.narrate("Batch norm: one mean and one variance per feature, over every sentence and token.")
         self.play(Create(boxes[0]), FadeIn(title), FadeIn(number), FadeIn(scope), run_time=1.5)
         self.play(FadeIn(rows[0]), FadeIn(VGroup(*stats[:2])), run_time=1.0)
-        self.play(*hop(boxes[0], boxes[1]), self.feature.animate.set_value(1.0), run_time=1.6, rate_func=smooth)
+        self.wait(HOLD)
+        self.play(*hop(boxes[0], boxes[1]), self.feature.animate.set_value(1.0), run_time=0.8, rate_func=smooth)
+        self.wait(HOLD)
         self.narrate("The pad zeros are in those averages: without them, μ and σ² would differ.")
         for counter in stats[2:]:  # made at feature 1, shown at feature 2: their glyphs must match from the start
             counter.update()
         self.play(FadeIn(rows[1]), FadeIn(VGroup(*stats[2:])), run_time=1.0)
         for j in range(1, D - 1):
-            self.play(*hop(boxes[j], boxes[j + 1]), self.feature.animate.set_value(float(j + 1)), run_time=1.6,
+            self.play(*hop(boxes[j], boxes[j + 1]), self.feature.animate.set_value(float(j + 1)), run_time=0.8,
                       rate_func=smooth)
+            self.wait(HOLD)
         # the pad zeros inside the last slice: counted in its pads-included mu and sigma^2 above
         last = [(b, t, D - 1) for b in range(B) for t in range(LENGTHS[b], T)]
         pads = VGroup(*[self.block_parts[0][b][t * D + j][0] for b, t, j in last])
@@ -240,7 +247,7 @@ class BNvsLNScene(WhyMixin, RegvizScene):
     # --- layer norm: one token, its own features ---
     def layer_slices(self):
         d = self.d
-        order = [(b, t) for b in range(B) for t in range(T)][:T + LENGTHS[1] + 1]  # sentence 1, then into 2's pads
+        order = LN_ORDER
         self.token = ValueTracker(0.0)
 
         def at():
@@ -272,16 +279,19 @@ class BNvsLNScene(WhyMixin, RegvizScene):
                      color=MUTED).move_to([0, y0 - 1.6, 0])
 
         def step_to(k, run_time):
+            # box, names and counts change together in one short play, then the token's values hold
             self.play(*hop(boxes[k - 1], boxes[k]), self.token.animate.set_value(float(k)), run_time=run_time,
                       rate_func=smooth)
+            self.wait(HOLD)
 
         self.narrate("Layer norm: one mean and one variance per token, over its own features.")
         self.play(Create(boxes[0]), FadeIn(title), FadeIn(which), FadeIn(sentence), FadeIn(token), FadeIn(mu),
                   FadeIn(var), FadeIn(stats), run_time=1.4)
-        for k in range(1, T):
-            step_to(k, 1.0)
+        self.wait(HOLD)
+        for k in range(1, 3):
+            step_to(k, 0.8)
         self.narrate("Padding stays in its own rows: the real tokens' statistics never include it.")
-        for k in range(T, len(order)):
+        for k in range(3, len(order)):
             step_to(k, 0.8)
         self.play(FadeIn(note, shift=0.2 * UP), run_time=0.8)
         self.layer_box = boxes[-1]
@@ -320,7 +330,7 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         var_row = row(d.one_var, "var", BATCH)
         xhat_row = row(np.zeros_like(d.one_out), "xhat", BATCH)
         y_row = row(d.one_out, "y", BATCH)
-        boxes = VGroup(*[Rectangle(width=1.2, height=0.5, color=BATCH, stroke_width=3).move_to([xs[j], ys["x"], 0])
+        boxes = VGroup(*[Rectangle(width=1.4, height=0.5, color=BATCH, stroke_width=3).move_to([xs[j], ys["x"], 0])
                          for j in range(D)])
         self.narrate("One sample with one position: each feature sees one value, so μ = x, σ² = 0.")
         self.play(FadeIn(heading), FadeIn(heads), FadeIn(names[0]), FadeIn(x_row), run_time=0.8)
@@ -351,11 +361,11 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         ln_cells = VGroup(*[counting(lambda j=j: layer_norm_of_x(j), [xs[j], ys["ln"], 0], size=SMALL_SIZE,
                                      color=LAYER) for j in range(D)])
         # layer norm's slice: the sample's whole row of features, around batch norm's one-value boxes
-        ln_box = Rectangle(width=xs[-1] - xs[0] + 1.5, height=0.68, color=LAYER, stroke_width=3).move_to(
+        ln_box = Rectangle(width=xs[-1] - xs[0] + 1.7, height=0.68, color=LAYER, stroke_width=3).move_to(
             [(xs[0] + xs[-1]) / 2, ys["x"], 0])
         self.narrate("PyTorch's BatchNorm1d raises an error in training for one value per channel.")
         self.play(FadeIn(error, shift=0.2 * UP), run_time=1.2)
-        self.play(Indicate(boxes, color=DROPPED, scale_factor=1.08), run_time=2.0)
+        self.play(Indicate(boxes, color=DROPPED, scale_factor=1.05), run_time=2.0)
         self.narrate("Layer norm averages over the sample's own features: it still works.")
         self.play(Create(ln_box), run_time=0.8)
         self.play(FadeIn(ln_name), FadeIn(ln_cells, shift=0.3 * DOWN), run_time=1.2)

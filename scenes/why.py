@@ -10,8 +10,9 @@ import math
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, AnimationGroup, Axes, Circle, Create, DashedLine, Dot, FadeIn, FadeOut, GrowFromCenter,
-    GrowFromEdge, Indicate, LaggedStart, Line, Rectangle, ValueTracker, VGroup, interpolate_color, linear, there_and_back,
+    DOWN, LEFT, RIGHT, UP, AnimationGroup, Axes, Circle, Create, DashedLine, Dot, DoubleArrow, FadeIn, FadeOut,
+    GrowFromCenter, GrowFromEdge, Indicate, LaggedStart, Line, Rectangle, ValueTracker, VGroup, interpolate_color,
+    linear, there_and_back,
 )
 
 from regviz import experiments
@@ -89,22 +90,18 @@ class WhyMixin:
         top = 2.0  # losses above this (or diverged) sit on the top edge, marked with a cross
         lrs = d["batch"]["lr"]
 
-        def at(lr):  # x coordinate: doublings above the smallest rate, so the y axis sits at the left
-            return math.log2(lr / lrs[0]) + 0.4
+        def at(lr):  # x coordinate: doublings above the smallest rate, one step in from the y axis (on a tick)
+            return math.log2(lr / lrs[0]) + 1
 
-        x_end = at(lrs[-1]) + 0.4
+        x_end = at(lrs[-1]) + 0.5
         axes, ticks, names = self.chart_axes(
             (0, x_end, 1), (0, top + 0.2, 0.5), "learning rate (log scale)", "training loss after 80 steps",
             [(at(lr), f"{lr:g}") for lr in lrs], [(v, f"{v:g}") for v in (0, 1, 2)])
         threshold = DashedLine(axes.c2p(0, d["threshold"]), axes.c2p(x_end, d["threshold"]),
                                color=MUTED, stroke_width=2)
-        trains = label("trains below", size=CHART_SIZE, color=MUTED)  # short: clear of the curves and the band
-        # above the line at its left end: both curves start below it, and the plain one crosses it only later
+        trains = label(f"trained: loss < {d['threshold']:.2f}", size=CHART_SIZE, color=MUTED)
+        # above the line at its left end: both curves start below it, the plain one crosses it only later
         trains.next_to(axes.c2p(0.15, d["threshold"]), UP, buff=0.08, aligned_edge=LEFT)
-        self.say("Why does it help? The original paper said: less internal covariate shift.", wait=0)
-        self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=2.4)
-        self.play(Create(threshold), FadeIn(trains), run_time=1.6)
-        self.narrate("Later work: that is not the mechanism. What holds: larger learning rates.")
         curves = {}
         for key, color, name in (("plain", DROPPED, "no batch norm"), ("batch", BATCH, "with batch norm")):
             points = [axes.c2p(at(lr), min(loss, top)) for lr, loss in zip(d[key]["lr"], d[key]["loss"])]
@@ -115,10 +112,19 @@ class WhyMixin:
         # the legend in the upper right: above both curves' right ends and right of the shaded band
         curves["plain"][2].next_to(axes.c2p(x_end, top + 0.2), DOWN + LEFT, buff=0.15)
         curves["batch"][2].next_to(curves["plain"][2], DOWN, buff=0.12).align_to(curves["plain"][2], RIGHT)
+        # the plain sweep stops after two rates in a row that do not train (larger ones only do worse)
+        stopped = label("sweep stops: 2 rates failed in a row", size=CHART_SIZE - 2, color=DROPPED)
+        stopped.next_to(curves["plain"][0][-1], UP, buff=0.2)
+
+        self.say("Why does it help? The original paper said: less internal covariate shift.", wait=0)
+        self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=1.2)
         for key in ("plain", "batch"):
             dots, line, tag = curves[key]
             self.play(FadeIn(tag), LaggedStart(*(FadeIn(dot, scale=0.5) for dot in dots), lag_ratio=0.3),
-                      Create(line, lag_ratio=1), run_time=2.2)
+                      Create(line, lag_ratio=1), run_time=1.6)
+        self.narrate("Later work: that is not the mechanism. What holds: larger learning rates.")
+        self.play(Create(threshold), FadeIn(trains, shift=0.2 * RIGHT), run_time=2.2)
+        self.play(FadeIn(stopped, shift=0.2 * UP), Indicate(curves["plain"][0][-2:], color=DROPPED), run_time=2.0)
         best_plain, best_batch = d["largest_plain"], d["largest_batch"]
         self.narrate(f"It trains up to lr {best_batch:g} with batch norm, {best_plain:g} without.")
         # the rates where batch norm trains and the plain net does not: past the plain net's largest (half a
@@ -129,10 +135,28 @@ class WhyMixin:
         band.set_fill(BATCH, 0.12).move_to(axes.c2p((left + right) / 2, (top + 0.2) / 2))
         only = label("only batch norm trains here", size=CHART_SIZE, color=BATCH)
         only.move_to(axes.c2p((left + right) / 2, 1.5))
-        self.play(FadeIn(band), FadeIn(only), run_time=1.6)
+        # the two largest rates that trained, as the caption names them
+        largest = {key: curves[key][0][d[key]["lr"].index(best)] for key, best in
+                   (("plain", best_plain), ("batch", best_batch))}
+        rings = VGroup(*(Circle(radius=0.17, color=dot.get_color(), stroke_width=3).move_to(dot)
+                         for dot in largest.values()))
+        tick_of = {lr: ticks[i] for i, lr in enumerate(lrs)}  # the rate labels under the axis
+        self.play(Create(rings), Indicate(tick_of[best_batch], color=BATCH, scale_factor=1.4),
+                  Indicate(tick_of[best_plain], color=DROPPED, scale_factor=1.4), run_time=1.2)
+        # the band opens from the plain net's last trained rate to batch norm's
+        self.play(GrowFromEdge(band, LEFT), FadeIn(only), run_time=1.3)
         self.narrate("This shows larger stable rates on this net; it does not show why.")
-        self.play(LaggedStart(*(Indicate(dot, color=BATCH) for dot in curves["batch"][0]), lag_ratio=0.15),
-                  run_time=2.0)
+        stable = [lr for lr, loss in zip(lrs, d["batch"]["loss"]) if experiments.trains(loss)]
+        # the rates where batch norm trained, one after the other along the axis, with their dots
+        # how much larger: from the plain net's largest trained rate to batch norm's, along the top of the chart
+        span = DoubleArrow(axes.c2p(at(best_plain), 1.95), axes.c2p(at(best_batch), 1.95), color=BATCH, buff=0,
+                           stroke_width=3, tip_length=0.15)
+        times = mono(f"{best_batch:g} = {best_batch / best_plain:g} × {best_plain:g}", size=CHART_SIZE, color=BATCH)
+        times.next_to(span, DOWN, buff=0.1)
+        self.play(LaggedStart(*(AnimationGroup(Indicate(tick_of[lr], color=BATCH, scale_factor=1.4),
+                                               Indicate(curves["batch"][0][lrs.index(lr)], color=BATCH))
+                                for lr in stable), lag_ratio=0.5), GrowFromCenter(span), run_time=1.8)
+        self.play(FadeIn(times, shift=0.1 * DOWN), run_time=1.2)
         self.finish_cue(rest=0.5)
 
     def why_dropout_gap(self, seed=None):
@@ -276,7 +300,7 @@ class WhyMixin:
                 elif s < lengths[r]:  # another sequence's real token
                     cell.set_fill(MUTED, 0.6).set_stroke(MUTED)
                 else:  # padding: zeros
-                    cell.set_fill(PANEL, 1).set_stroke(interpolate_color(FAINT, TEXT, flash.get_value()))
+                    cell.set_fill(PANEL, 1).set_stroke(interpolate_color(MUTED, TEXT, flash.get_value()))
 
         # an updater on the whole block, never an animation of some of its cells: a play on part of a group
         # splits the group in the scene, and its updater would stop running
@@ -287,7 +311,7 @@ class WhyMixin:
                           color=TEXT, edge=LEFT)
         legend = VGroup()
         kinds = ((TEXT, 1, TEXT, ("the token:", "sequence 1,", "position 1")), (MUTED, 0.6, MUTED, ("other tokens",)),
-                 (PANEL, 1, FAINT, ("pad (zeros)",)))
+                 (PANEL, 1, MUTED, ("pad (zeros)",)))
         for fill, opacity, stroke, words in kinds:
             swatch = Rectangle(width=0.34, height=0.28, stroke_width=2, stroke_color=stroke)
             swatch.set_fill(fill, opacity)
@@ -303,8 +327,11 @@ class WhyMixin:
                             for i, v in enumerate(values[:shown() + 1]) if batch.get_value() > 1e-6))
 
         self.say("Transformers batch sequences of different lengths, padded with zeros.", wait=0)
-        self.play(Create(axes), FadeIn(ticks), FadeIn(names), FadeIn(side), run_time=2.4)
-        self.play(flash.animate(rate_func=there_and_back).set_value(1.0), run_time=1.4)  # the zeros, lit
+        self.play(Create(axes), FadeIn(ticks), FadeIn(names), FadeIn(side), run_time=1.8)
+        # the zeros: the pads' outlines lit in the block and in its legend
+        self.play(flash.animate(rate_func=there_and_back).set_value(1.0), Indicate(legend[2], color=TEXT,
+                                                                                  scale_factor=1.3), run_time=1.6)
+        self.play(Indicate(legend[0], color=TEXT, scale_factor=1.3), run_time=1.0)  # the token the chart follows
         self.narrate("One token (sequence 1, position 1), 40 batches: batch norm's output swings.")
         bn_dots = redrawn(lambda: dots(bn, BATCH))
         bn_tag = label("batch norm", size=CHART_SIZE, color=BATCH)
@@ -328,6 +355,16 @@ class WhyMixin:
         spread.next_to(names[0], DOWN, buff=0.3).set_x(0)
         self.narrate(f"Their standard deviation: batch norm {fmt(d['bn_sd'])}, layer norm {fmt(d['ln_sd'])}.")
         self.play(FadeIn(spread, shift=0.1 * UP), bn_dots.animate.set_opacity(0.5), run_time=1.6)
+        # what the standard deviation measures: batch norm's dots within one deviation of their mean (a band),
+        # layer norm's all on one value (a band of height 0: a line)
+        centre = float(np.mean(bn))
+        band = Rectangle(width=axes.c2p(count, 0)[0] - axes.c2p(0, 0)[0],
+                         height=axes.c2p(0, at(centre + d["bn_sd"]))[1] - axes.c2p(0, at(centre - d["bn_sd"]))[1],
+                         stroke_width=0).set_fill(BATCH, 0.18).move_to(axes.c2p(count / 2, at(centre)))
+        flat = Line(axes.c2p(0, at(float(np.mean(ln)))), axes.c2p(count, at(float(np.mean(ln)))), color=LAYER,
+                    stroke_width=3)
+        self.play(GrowFromCenter(band), run_time=1.2)
+        self.play(Create(flat), run_time=1.0)
         cells.clear_updaters()
         number.clear_updaters()
         self.finish_cue(rest=0.5)

@@ -113,3 +113,15 @@ def test_same_seed_same_data_different_seed_different_data():
     assert not np.array_equal(a.running_var, c.running_var)
 
 
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_formula_panel_keeps_the_batch_statistics_while_the_column_reaches_beta_and_gamma_squared(seed):
+    """The μ, σ² panel holds the batch's statistics (what x-hat divides by); the separate "column now" line
+    counts the column's own mean and variance, which end at β and γ² (scaled by σ²/(σ² + ε)), not at μ, σ²."""
+    d = data(seed)
+    mu, var = d.x[:, COL].mean(), d.x[:, COL].var()
+    np.testing.assert_allclose(d.xhat[:, COL], (d.x[:, COL] - mu) / np.sqrt(var + 1e-5))
+    y = d.y[:, COL]
+    assert y.mean() == pytest.approx(d.beta[COL])
+    assert y.var() == pytest.approx(d.gamma[COL] ** 2 * var / (var + 1e-5))

@@ -99,3 +99,17 @@ def test_the_padding_chart_shows_one_token_in_the_batches_behind_its_dots(seed):
     dots = np.array(d["bn_token_feature_0"])
     assert d["bn_sd"] == pytest.approx(np.sqrt(np.mean((dots - dots.mean()) ** 2)))
     assert fmt(d["ln_sd"]) == fmt(0.0) and d["bn_sd"] > 0.1  # what the caption reads: 0.00 against a swing
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_layer_norm_readout_visits_real_tokens_then_a_pad_with_mean_and_variance_zero(seed):
+    """The tokens the layer-norm box holds on: each readout is that token's own mean and variance over its
+    features; the last one is a pad, all zeros, so its readout is 0 and 0 whatever the other tokens hold."""
+    from scenes.bn_vs_ln import LN_ORDER
+
+    d = data(seed)
+    for b, t in LN_ORDER:
+        assert d.ln_mean[b, t] == pytest.approx(d.x[b, t].mean()) and d.ln_var[b, t] == pytest.approx(d.x[b, t].var())
+    *real, pad = LN_ORDER
+    assert all(d.real[b, t] for b, t in real) and not d.real[pad]
+    assert (fmt(d.ln_mean[pad]), fmt(d.ln_var[pad])) == (fmt(0.0), fmt(0.0))
