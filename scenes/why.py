@@ -17,7 +17,7 @@ from manim import (
 
 from regviz import experiments
 from scenes.common import (
-    BATCH, DROPPED, FAINT, LAYER, MUTED, PANEL, SMALL_SIZE, TEXT, KEPT, counting, fmt, label, mono, redrawn,
+    BATCH, DROPPED, LAYER, MUTED, PANEL, SMALL_SIZE, TEXT, KEPT, counting, fmt, label, mono, redrawn,
 )
 
 CHART_SIZE = SMALL_SIZE - 2  # tick labels
