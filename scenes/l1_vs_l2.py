@@ -748,7 +748,7 @@ class L1vsL2Scene(RegvizScene):
         self.play(FadeIn(self.band), run_time=0.8)
         self.play(self.lam_index.animate.set_value(d.band_low), run_time=0.4 * (seconds - 0.8), rate_func=smooth)
         self.play(self.lam_index.animate.set_value(0), run_time=0.6 * (seconds - 0.8), rate_func=smooth)
-        seconds = self.cue(f"Below {fmt(d.band_from)}, w{zero} leaves the axis. Ridge's contact point is never on an axis.")
+        seconds = self.cue(f"Below {fmt(d.band_from)}, w{zero} leaves the axis. Ridge's contact is never on an axis.")
         self.play(self.lam_index.animate.set_value(d.sweep_low), run_time=seconds - 1.0, rate_func=smooth)
         self.play(self.lam_index.animate.set_value(d.i_star), run_time=1.0, rate_func=smooth)
         self.swept.clear_updaters()
@@ -1039,7 +1039,7 @@ class L1vsL2Scene(RegvizScene):
         self.add(lasso, ridge, lam)
         self.play(self.bar_index.animate.set_value(third), run_time=seconds - 0.7, rate_func=linear)
         kept, other = d.twin_kept + 1, 2 - d.twin_kept
-        seconds = self.cue(f"Lasso keeps x{kept} (arbitrary); x{other}, x4 stay 0. Ridge splits the twins, gives x4 weight.")
+        seconds = self.cue(f"Lasso keeps x{kept} (arbitrary); x{other}, x4 stay 0. Ridge splits twins, gives x4 weight.")
         self.play(self.bar_index.animate.set_value(show), run_time=seconds, rate_func=linear)
         for group in (lasso, ridge, lam):
             group.clear_updaters()
@@ -1126,7 +1126,7 @@ class L1vsL2Scene(RegvizScene):
         self.play(FadeIn(VGroup(en_frame, en_head)), FadeIn(mixing), run_time=0.8)
         self.play(self.mix_index.animate.set_value(len(d.mix) - 1), run_time=max(1.5, seconds - 1.8), rate_func=linear)
         mixing.clear_updaters()
-        self.wait(max(1.0, self._cue_end - self.renderer.time + 0.5))
+        self.wait(max(0.6, self._cue_end - self.renderer.time + 0.3))
 
     def mixed(self, k):
         """The elastic net's weights for L1 ratio mix[k] (scikit-learn's l1_ratio), on the centre panel, with it above."""
