@@ -358,7 +358,7 @@ class DropoutBackwardScene(RegvizScene):
 
     def jacobian(self):
         d = self.d
-        self.narrate("Why: y = Jx with J diagonal: J_ii = m_i/(1-p), 2 or 0.")
+        self.narrate("Why: J_ij = dy_i/dx_j. The mask m goes on its diagonal.")
         rows_y = [ROW_TOP - i * ROW_STEP for i in range(UNITS)]
         dx_x, dy_x = PANEL_LEFT + 0.55, self.table_left - 0.95
         matrix_left = dx_x + 1.25
@@ -400,9 +400,11 @@ class DropoutBackwardScene(RegvizScene):
             for m, b in zip(self.mask_values, bits)
         ), lag_ratio=0.25), run_time=1.4)
         # there each bit counts to m_i / (1 - p): 1 -> 2 where the unit is kept, 0 stays 0; elsewhere J is 0
+        self.narrate(f"J is diagonal: J_ii = m_i/(1-p), {fmt(1 / (1 - d.p), 0)} or 0. Elsewhere 0.")
         self.remove(*bits)
         self.add(diagonal)  # the same glyphs in the same places: nothing jumps
-        self.play(scaled.animate.set_value(1.0), FadeIn(off_diagonal, lag_ratio=0.02), run_time=1.2)
+        self.play(scaled.animate.set_value(1.0), run_time=1.2)
+        self.play(LaggedStart(*(FadeIn(zero) for zero in off_diagonal), lag_ratio=0.03), run_time=1.2)
         for number in diagonal:
             number.clear_updaters()
         self.narrate("Backward: dx = J^T dy, and J^T = J (diagonal): the same mask, the same 2.")
@@ -447,11 +449,12 @@ class DropoutBackwardScene(RegvizScene):
         fresh = self.bits(d.fresh_mask)
         fresh_header = mono("new mask", color=DROPPED).move_to([self.columns["mask"], HEADER_Y, 0])
         self.play(FadeOut(self.jacobian_picture), run_time=0.6)
-        saved.set_z_index(-1)  # it slides under the table's opaque cells, never over a number
-        # the gradient it reached goes too: the new mask must not stand beside dx values it did not make
-        self.play(saved.animate.shift(park * RIGHT), FadeOut(self.headers["mask"], rate_func=EARLY),
-                  FadeIn(saved_name, rate_func=LATE), FadeOut(self.dx_values),
-                  FadeIn(bug, shift=0.2 * RIGHT), run_time=1.2)
+        # it fades out of the table and in at its place aside: sliding past the other columns would cut its
+        # digits on their cells. The gradient it reached goes too: the new mask must not stand beside dx
+        # values it did not make
+        parked = saved.copy().shift(park * RIGHT)
+        self.play(FadeOut(saved), FadeOut(self.headers["mask"]), FadeOut(self.dx_values), run_time=0.6)
+        self.play(FadeIn(parked), FadeIn(saved_name), FadeIn(bug, shift=0.2 * RIGHT), run_time=0.8)
         self.play(FadeIn(fresh_boxes), FadeIn(fresh, shift=0.2 * DOWN), FadeIn(fresh_header), run_time=0.8)
         self.narrate("Gradient now reaches a unit that output 0, and misses used ones.")
         dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", d.fresh_mask, GRAD)
@@ -477,9 +480,9 @@ class DropoutBackwardScene(RegvizScene):
             run_time=0.8,
         )
         # the saved mask goes back between dy and dx: the gradient passes through it
-        self.play(saved.animate.shift(-park * RIGHT), FadeOut(saved_name, rate_func=EARLY), run_time=1.2)
-        self.play(FadeIn(self.headers["mask"]), Circumscribe(self.mask_boxes, color=KEPT, buff=0.08), run_time=0.8)
-        saved.set_z_index(0)
+        self.play(FadeOut(parked), FadeOut(saved_name), run_time=0.6)
+        self.play(FadeIn(saved), FadeIn(self.headers["mask"]), run_time=0.6)
+        self.play(Circumscribe(self.mask_boxes, color=KEPT, buff=0.08), run_time=0.8)
         self.narrate("Dropped units get 0 gradient, kept ones dy/(1-p).")
         dots, moves = self.travel(range(UNITS), "dy", "mask", "dx", d.mask, GRAD)
         self.play(*moves, run_time=1.6)
