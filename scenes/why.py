@@ -113,17 +113,23 @@ class WhyMixin:
         curves["plain"][2].next_to(axes.c2p(x_end, top + 0.2), DOWN + LEFT, buff=0.15)
         curves["batch"][2].next_to(curves["plain"][2], DOWN, buff=0.12).align_to(curves["plain"][2], RIGHT)
         # the plain sweep stops after two rates in a row that do not train (larger ones only do worse)
-        stopped = label("sweep stops: 2 rates failed in a row", size=CHART_SIZE - 2, color=DROPPED)
+        stopped = VGroup(label("sweep stops:", size=CHART_SIZE - 2, color=DROPPED),
+                         label("2 failed in a row", size=CHART_SIZE - 2, color=DROPPED)).arrange(DOWN, buff=0.06)
         stopped.next_to(curves["plain"][0][-1], UP, buff=0.2)
+        # what the captions cite, in the chart's empty upper left until the band needs the room
+        history = VGroup(label("Ioffe & Szegedy 2015: less covariate shift", size=CHART_SIZE - 2, color=TEXT),
+                         label("Santurkar et al. 2018: not the mechanism", size=CHART_SIZE - 2, color=TEXT))
+        history.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(axes.c2p(0.25, 2.0), DOWN + RIGHT, buff=0)
 
         self.say("Why does it help? The original paper said: less internal covariate shift.", wait=0)
-        self.play(Create(axes), FadeIn(ticks), FadeIn(names), run_time=1.2)
+        self.play(Create(axes), FadeIn(ticks), FadeIn(names), FadeIn(history[0], shift=0.2 * RIGHT), run_time=1.2)
         for key in ("plain", "batch"):
             dots, line, tag = curves[key]
             self.play(FadeIn(tag), LaggedStart(*(FadeIn(dot, scale=0.5) for dot in dots), lag_ratio=0.3),
                       Create(line, lag_ratio=1), run_time=1.6)
         self.narrate("Later work: that is not the mechanism. What holds: larger learning rates.")
-        self.play(Create(threshold), FadeIn(trains, shift=0.2 * RIGHT), run_time=2.2)
+        self.play(Create(threshold), FadeIn(trains, shift=0.2 * RIGHT), FadeIn(history[1], shift=0.2 * RIGHT),
+                  history[0].animate.set_color(MUTED), run_time=2.2)
         self.play(FadeIn(stopped, shift=0.2 * UP), Indicate(curves["plain"][0][-2:], color=DROPPED), run_time=2.0)
         best_plain, best_batch = d["largest_plain"], d["largest_batch"]
         self.narrate(f"It trains up to lr {best_batch:g} with batch norm, {best_plain:g} without.")
@@ -133,15 +139,16 @@ class WhyMixin:
         band = Rectangle(width=axes.c2p(right, 0)[0] - axes.c2p(left, 0)[0],
                          height=axes.c2p(0, top + 0.2)[1] - axes.c2p(0, 0)[1], stroke_width=0)
         band.set_fill(BATCH, 0.12).move_to(axes.c2p((left + right) / 2, (top + 0.2) / 2))
-        only = label("only batch norm trains here", size=CHART_SIZE, color=BATCH)
-        only.move_to(axes.c2p((left + right) / 2, 1.5))
+        only = VGroup(label("only batch norm", size=CHART_SIZE, color=BATCH),
+                      label("trains here", size=CHART_SIZE, color=BATCH)).arrange(DOWN, buff=0.06)
+        only.move_to(axes.c2p((left + right) / 2, 1.45))
         # the two largest rates that trained, as the caption names them
         largest = {key: curves[key][0][d[key]["lr"].index(best)] for key, best in
                    (("plain", best_plain), ("batch", best_batch))}
         rings = VGroup(*(Circle(radius=0.17, color=dot.get_color(), stroke_width=3).move_to(dot)
                          for dot in largest.values()))
         tick_of = {lr: ticks[i] for i, lr in enumerate(lrs)}  # the rate labels under the axis
-        self.play(Create(rings), Indicate(tick_of[best_batch], color=BATCH, scale_factor=1.4),
+        self.play(FadeOut(history), FadeOut(stopped), Create(rings), Indicate(tick_of[best_batch], color=BATCH, scale_factor=1.4),
                   Indicate(tick_of[best_plain], color=DROPPED, scale_factor=1.4), run_time=1.2)
         # the band opens from the plain net's last trained rate to batch norm's
         self.play(GrowFromEdge(band, LEFT), FadeIn(only), run_time=1.3)
