@@ -937,15 +937,16 @@ class L1vsL2Scene(RegvizScene):
             MathTex(rf"w_{z + 1}", font_size=SYMBOL_SIZE, color=MUTED).next_to(p.c2p(0, hi + pad), LEFT, buff=0.12),
             label("step", size=SMALL_SIZE, color=MUTED).next_to(p.c2p(k_max, lo - pad), DOWN, buff=0.1, aligned_edge=RIGHT),
         )
-        head = label(f"one weight, same lr·λ = {fmt(d.sub_lr * d.lam_star)}", size=BODY_SIZE, color=TEXT)
+        head = label(f"w{z + 1} (2-D fit), lr·λ = {fmt(d.sub_lr * d.lam_star)} for both", size=BODY_SIZE, color=TEXT)
         head.move_to(SIDES[1] + HEAD_Y * UP)
         self.k_index = ValueTracker(0)
         runs = redraw(lambda: int(round(self.k_index.get_value())), self.iterates)
         wobble = int(np.flatnonzero(d.subgradient[:, z] < 0)[0]) + 6  # past the first overshoot and back
         seconds = self.cue(f"Subgradient steps: w{z + 1} keeps jumping across 0, never landing on it.")
-        self.play(FadeOut(graph), FadeIn(VGroup(frame, head)), run_time=0.7)
+        # the S(v) plot leaves before the new axes come: the two never show through each other
+        self.play(LaggedStart(FadeOut(graph), FadeIn(VGroup(frame, head)), lag_ratio=1.0), run_time=0.9)
         self.add(runs)
-        self.play(self.k_index.animate.set_value(wobble), run_time=seconds - 0.7, rate_func=linear)
+        self.play(self.k_index.animate.set_value(wobble), run_time=seconds - 0.9, rate_func=linear)
         seconds = self.cue(f"Soft-thresholding puts w{z + 1} on exactly 0 and keeps it there.")
         self.play(self.k_index.animate.set_value(k_max), run_time=seconds, rate_func=linear)
         runs.clear_updaters()
