@@ -234,7 +234,7 @@ class WhyMixin:
         self.narrate(f"The gap shrinks from {fmt(shown['test'][0] - shown['train'][0])} "
                      f"to {fmt(shown['test'][1] - shown['train'][1])}.")
         self.play(Create(gaps[1]), FadeIn(gap_labels[1], shift=0.2 * LEFT), run_time=1.2)
-        self.play(Indicate(VGroup(gaps[1], gap_labels[1]), color=KEPT), Indicate(bars[1][1][0], color=TEXT, scale_factor=1),
+        self.play(Indicate(VGroup(gaps[1], gap_labels[1]), color=KEPT, scale_factor=1), Indicate(bars[1][1][0], color=TEXT, scale_factor=1),
                   run_time=1.0)
         # the claim's ten seeds: each seed's gap without (red) and with dropout (green)
         seeds = [experiments.dropout_gap(s) for s in experiments.seeds(10)]
@@ -260,7 +260,7 @@ class WhyMixin:
         tally = VGroup(mono(f"{held}/10", size=CHART_SIZE + 6, color=KEPT),
                        label("seeds: gap shrank", size=CHART_SIZE, color=KEPT)).arrange(RIGHT, buff=0.15)
         tally.next_to(strip_names[1], UP, buff=0.2).align_to(strip_names[1], LEFT)
-        self.narrate(f"Seeds 0-9 rerun it: with dropout the gap shrank in {held} of 10.")
+        self.narrate("Seeds 0-9 rerun the same experiment, with and without dropout.")
         self.play(Create(strip), FadeIn(strip_ticks), FadeIn(strip_names), FadeIn(legend),
                   VGroup(chart, setup, *[m for pair in bars for m in pair[0] + pair[1]], names_under, gaps, gap_labels,
                          *values).animate.fade(0.35), run_time=1.2)
@@ -268,7 +268,7 @@ class WhyMixin:
         # each seed's gap with dropout: the green dot drops from where the gap was without it
         self.play(LaggedStart(*(AnimationGroup(Create(line), FadeIn(green, target_position=red))
                                 for red, green, line in zip(reds, greens, drops)), lag_ratio=0.2), run_time=2.2)
-        self.narrate("The claim is about the gap; it says nothing of held-out loss.")
+        self.narrate(f"The gap shrank in {held} of 10. The claim says nothing of held-out loss.")
         self.play(FadeIn(tally, shift=0.2 * DOWN), run_time=0.8)
         # held-out loss: the bars the claim does not speak of, lit in turn
         self.play(LaggedStart(*(Indicate(VGroup(bars[i][1][0], values[i][1]), color=TEXT, scale_factor=1)
