@@ -136,9 +136,10 @@ class WhyMixin:
         # the rates where batch norm trains and the plain net does not: past the plain net's largest (half a
         # doubling on, between grid points) up to half a doubling past batch norm's largest
         left, right = at(best_plain) + 0.5, at(best_batch) + 0.5
+        band_top = 1.75  # under the legend in the upper right and the arrow above it: no text across its edges
         band = Rectangle(width=axes.c2p(right, 0)[0] - axes.c2p(left, 0)[0],
-                         height=axes.c2p(0, top + 0.2)[1] - axes.c2p(0, 0)[1], stroke_width=0)
-        band.set_fill(BATCH, 0.12).move_to(axes.c2p((left + right) / 2, (top + 0.2) / 2))
+                         height=axes.c2p(0, band_top)[1] - axes.c2p(0, 0)[1], stroke_width=0)
+        band.set_fill(BATCH, 0.12).move_to(axes.c2p((left + right) / 2, band_top / 2))
         only = VGroup(label("only batch norm", size=CHART_SIZE, color=BATCH),
                       label("trains here", size=CHART_SIZE, color=BATCH)).arrange(DOWN, buff=0.06)
         only.move_to(axes.c2p((left + right) / 2, 1.45))
@@ -156,7 +157,7 @@ class WhyMixin:
         stable = [lr for lr, loss in zip(lrs, d["batch"]["loss"]) if experiments.trains(loss)]
         # the rates where batch norm trained, one after the other along the axis, with their dots
         # how much larger: from the plain net's largest trained rate to batch norm's, along the top of the chart
-        span = DoubleArrow(axes.c2p(at(best_plain), 1.95), axes.c2p(at(best_batch), 1.95), color=BATCH, buff=0,
+        span = DoubleArrow(axes.c2p(at(best_plain), 2.12), axes.c2p(at(best_batch), 2.12), color=BATCH, buff=0,
                            stroke_width=3, tip_length=0.15)
         times = mono(f"{best_batch:g} = {best_batch / best_plain:g} × {best_plain:g}", size=CHART_SIZE, color=BATCH)
         times.next_to(span, DOWN, buff=0.1)
