@@ -112,13 +112,6 @@ def row_box(b, t):
         (cell_center(b, t, 0) + cell_center(b, t, D - 1)) / 2)
 
 
-def hop(old, new):
-    """A highlight moves to its next slice: the old one fades out where it is, then the new one fades in at its
-    place (a box sliding across the grid would cut through the digits between; two neighbouring boxes on screen
-    at once would share an edge)."""
-    return [swap(old, new)]
-
-
 def mix(values, k):
     """values[k] for a fractional k: linear between neighbours (a count between two shown values)."""
     values = np.asarray(values, dtype=float)
@@ -224,14 +217,14 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         self.play(Create(boxes[0]), FadeIn(title), FadeIn(number), FadeIn(scope), run_time=1.5)
         self.play(FadeIn(rows[0]), FadeIn(VGroup(*stats[:2])), run_time=1.0)
         self.wait(HOLD)
-        self.play(*hop(boxes[0], boxes[1]), self.feature.animate.set_value(1.0), run_time=0.8, rate_func=smooth)
+        self.play(swap(boxes[0], boxes[1]), self.feature.animate.set_value(1.0), run_time=0.8, rate_func=smooth)
         self.wait(HOLD)
         self.narrate("The pad zeros are in those averages: without them, μ and σ² would differ.")
         for counter in stats[2:]:  # made at feature 1, shown at feature 2: their glyphs must match from the start
             counter.update()
         self.play(FadeIn(rows[1]), FadeIn(VGroup(*stats[2:])), run_time=1.0)
         for j in range(1, D - 1):
-            self.play(*hop(boxes[j], boxes[j + 1]), self.feature.animate.set_value(float(j + 1)), run_time=0.8,
+            self.play(swap(boxes[j], boxes[j + 1]), self.feature.animate.set_value(float(j + 1)), run_time=0.8,
                       rate_func=smooth)
             self.wait(HOLD)
         # the pad zeros inside the last slice: counted in its pads-included mu and sigma^2 above
@@ -280,7 +273,7 @@ class BNvsLNScene(WhyMixin, RegvizScene):
 
         def step_to(k, run_time):
             # box, names and counts change together in one short play, then the token's values hold
-            self.play(*hop(boxes[k - 1], boxes[k]), self.token.animate.set_value(float(k)), run_time=run_time,
+            self.play(swap(boxes[k - 1], boxes[k]), self.token.animate.set_value(float(k)), run_time=run_time,
                       rate_func=smooth)
             self.wait(HOLD)
 
@@ -387,8 +380,8 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         self.narrate("Batch norm: per feature, across the batch. Layer norm: per token, on its own.")
         self.play(FadeIn(VGroup(slabs, names, heads, tokens)), run_time=1.0)
         self.play(Create(columns[0]), FadeIn(lines[0]), run_time=1.0)
-        self.play(*hop(columns[0], columns[1]), run_time=0.9)
-        self.play(*hop(columns[1], columns[2]), Create(rows[0]), FadeIn(lines[1]), run_time=1.2)
+        self.play(swap(columns[0], columns[1]), run_time=0.9)
+        self.play(swap(columns[1], columns[2]), Create(rows[0]), FadeIn(lines[1]), run_time=1.2)
         self.narrate("Padding and small batches are why transformers use layer norm.")
         for t in range(1, len(rows)):
-            self.play(*hop(rows[t - 1], rows[t]), run_time=1.3)
+            self.play(swap(rows[t - 1], rows[t]), run_time=1.3)

@@ -61,6 +61,7 @@ from scenes.common import (
     fmt,
     label,
     mono,
+    swap,
 )
 
 
@@ -944,7 +945,7 @@ class L1vsL2Scene(RegvizScene):
         wobble = int(np.flatnonzero(d.subgradient[:, z] < 0)[0]) + 6  # past the first overshoot and back
         seconds = self.cue(f"Subgradient steps: w{z + 1} keeps jumping across 0, never landing on it.")
         # the S(v) plot leaves before the new axes come: the two never show through each other
-        self.play(LaggedStart(FadeOut(graph), FadeIn(VGroup(frame, head)), lag_ratio=1.0), run_time=0.9)
+        self.play(swap(graph, VGroup(frame, head)), run_time=0.9)
         self.add(runs)
         self.play(self.k_index.animate.set_value(wobble), run_time=seconds - 0.9, rate_func=linear)
         seconds = self.cue(f"Soft-thresholding puts w{z + 1} on exactly 0 and keeps it there.")

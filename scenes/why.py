@@ -175,6 +175,7 @@ class WhyMixin:
         self.hold_caption()  # the clip's last caption has had its reading time
         self.clear_stage()
         shown = {k: [round(v, 2) for v in d[k]] for k in ("train", "test")}  # as on screen: gaps add up
+        gap = [fmt(test - train) for train, test in zip(shown["train"], shown["test"])]
         top = max(d["test"]) * 1.15
         axes, ticks, names = self.chart_axes(
             (0, 5, 1), (0, top, 0.5), "", "loss (eval mode)", [], [(v, f"{v:g}") for v in np.arange(0, top, 0.5)],
@@ -213,7 +214,7 @@ class WhyMixin:
         for (centre, color, i) in groups:
             top_y, low_y = d["test"][i], d["train"][i]
             gaps.add(Line(axes.c2p(centre + 0.95, low_y), axes.c2p(centre + 0.95, top_y), color=TEXT, stroke_width=3))
-            gap_labels.add(mono(fmt(shown["test"][i] - shown["train"][i]), size=CHART_SIZE, color=TEXT)
+            gap_labels.add(mono(gap[i], size=CHART_SIZE, color=TEXT)
                            .next_to(axes.c2p(centre + 0.95, (top_y + low_y) / 2), RIGHT, buff=0.08))
         values = [VGroup(*(mono(fmt(value), size=CHART_SIZE - 2, color=TEXT).next_to(bar, UP, buff=0.08)
                            for (bar, _), value in zip(bars[i], (shown["train"][i], shown["test"][i])))) for i in range(2)]
@@ -225,15 +226,14 @@ class WhyMixin:
         self.play(FadeIn(names_under[0]), *grow(bars[0]), run_time=1.6)
         self.play(FadeIn(values[0], shift=0.2 * DOWN), Indicate(bars[0][0][0], color=DROPPED), run_time=1.2)
         self.narrate(f"Train loss {fmt(shown['train'][0])}, held-out {fmt(shown['test'][0])}: "
-                     f"a gap of {fmt(shown['test'][0] - shown['train'][0])}.")
+                     f"a gap of {gap[0]}.")
         self.play(Create(gaps[0]), FadeIn(gap_labels[0], shift=0.2 * LEFT),
                   Indicate(bars[0][1][0], color=TEXT, scale_factor=1), run_time=1.6)
         self.narrate(f"With dropout p = {d['p'][1]:g}: train {fmt(shown['train'][1])}, "
                      f"held-out {fmt(shown['test'][1])}.")
         self.play(FadeIn(names_under[1]), *grow(bars[1]), run_time=1.6)
         self.play(FadeIn(values[1], shift=0.2 * DOWN), run_time=0.8)
-        self.narrate(f"The gap shrinks from {fmt(shown['test'][0] - shown['train'][0])} "
-                     f"to {fmt(shown['test'][1] - shown['train'][1])}.")
+        self.narrate(f"The gap shrinks from {gap[0]} to {gap[1]}.")
         self.play(Create(gaps[1]), FadeIn(gap_labels[1], shift=0.2 * LEFT), run_time=1.2)
         self.play(Indicate(VGroup(gaps[1], gap_labels[1]), color=KEPT, scale_factor=1), Indicate(bars[1][1][0], color=TEXT, scale_factor=1),
                   run_time=1.0)
@@ -256,15 +256,16 @@ class WhyMixin:
         drops = VGroup(*(Line(red.get_center(), green.get_center(), color=MUTED, stroke_width=2)
                          for red, green in zip(reds, greens)))
         held = sum(b < a for a, b in zip(plain, drop))
-        # seeds 0-9 run the same experiment: the clip's own run steps back (dimmed) while they come in
         strip.x_axis.remove(strip.x_axis.ticks)  # seeds are categories: their labels name them, no ticks between
         tally = VGroup(mono(f"{held}/10", size=CHART_SIZE + 6, color=KEPT),
                        label("seeds: gap shrank", size=CHART_SIZE, color=KEPT)).arrange(RIGHT, buff=0.15)
         tally.next_to(strip_names[1], UP, buff=0.2).align_to(strip_names[1], LEFT)
+        # seeds 0-9 run the same experiment: the clip's own run steps back (dimmed) while they come in
+        own_run = VGroup(chart, setup, *[m for pair in bars for m in pair[0] + pair[1]], names_under, gaps, gap_labels,
+                         *values)
         self.narrate("Seeds 0-9 rerun the same experiment, with and without dropout.")
         self.play(Create(strip), FadeIn(strip_ticks), FadeIn(strip_names), FadeIn(legend),
-                  VGroup(chart, setup, *[m for pair in bars for m in pair[0] + pair[1]], names_under, gaps, gap_labels,
-                         *values).animate.fade(0.35), run_time=1.2)
+                  own_run.animate.fade(0.35), run_time=1.2)
         self.play(LaggedStart(*(FadeIn(red, scale=0.5) for red in reds), lag_ratio=0.2), run_time=1.0)
         # each seed's gap with dropout: the green dot drops from where the gap was without it
         self.play(LaggedStart(*(AnimationGroup(Create(line), FadeIn(green, target_position=red))
