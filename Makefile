@@ -43,7 +43,7 @@ $(STAMP): pyproject.toml | system
 venv: $(STAMP)
 
 test: $(STAMP)
-	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest -n 2 --dist loadfile
 
 render: $(STAMP)
 	$(BIN)/regviz render dropout

@@ -21,21 +21,43 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 TINY = {"pixel_height": 144, "pixel_width": 256, "frame_rate": 3}  # every frame's layout, few pixels: fast
 
 
+def once_per_run(tmp_path_factory, name, compute):
+    """compute(folder) run once per pytest run, even when `make test` splits the suite over pytest-xdist
+    workers: the first worker to ask computes it in a folder all workers share (under a lock) and saves the
+    result; the others wait for it and load it. Plain pytest: computed here, as a session fixture would."""
+    import pickle
+
+    from regviz.app.files import locked
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # .../pytest-N/popen-gwK: pytest-N is the run's, shared by its workers
+    folder, saved = root / name, root / f"{name}.pickle"
+    with locked(root / f"{name}.lock"):
+        if not saved.exists():
+            folder.mkdir()
+            saved.write_bytes(pickle.dumps(compute(folder)))
+        return pickle.loads(saved.read_bytes())
+
+
 @pytest.fixture(scope="session")
 def tiny_renders(tmp_path_factory):
-    """Every real scene rendered once per session at a tiny size, two processes at a time:
+    """Every real scene rendered once per run at a tiny size, two processes at a time:
     {name: (RenderResult or None, error or None)}. Shared by the render, page, layout and freeze tests; the
     layout at the end of every play is recorded on the way into OUT/layout/NAME.jsonl (scenes/layout.py)."""
-    from regviz.app.render import render_many
-    from regviz.app.syllabus import SCENE_NAMES
-    from scenes import layout
 
-    out = tmp_path_factory.mktemp("renders")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(layout.ENVIRONMENT, str(out / "layout"))  # the render processes inherit it
-        runs = render_many(list(SCENE_NAMES), jobs=2, quality="low", fmt="mp4", out_dir=out,
-                           cache_dir=out / ".cache", overrides=TINY)
-        return {name: (result, error) for name, result, error in runs}
+    def render(out):
+        from regviz.app.render import render_many
+        from regviz.app.syllabus import SCENE_NAMES
+        from scenes import layout
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv(layout.ENVIRONMENT, str(out / "layout"))  # the render processes inherit it
+            runs = render_many(list(SCENE_NAMES), jobs=2, quality="low", fmt="mp4", out_dir=out,
+                               cache_dir=out / ".cache", overrides=TINY)
+            return {name: (result, error) for name, result, error in runs}
+
+    return once_per_run(tmp_path_factory, "tiny_renders", render)
 
 
 # Clips whose re-cut for issue 13 has not landed: the layout and freeze tests mark them strict xfail (the check
