@@ -355,3 +355,31 @@ def _mono_glyphs(size, color):
         row = mono(_MONO_DIGITS, size=size, color=color)
         _mono_cache[key] = {c: row[k].copy().shift(-k * advance * RIGHT) for k, c in enumerate(_MONO_DIGITS)}, advance
     return _mono_cache[key]
+
+
+def _mono_glyph(char, size, color):
+    """The glyph of `char` at slot 0 (typeset once, between two zeros), or None when it does not take exactly
+    one slot of the mono face (a character the font lacks is drawn from another font, with another advance)."""
+    glyphs, advance = _mono_glyphs(size, color)
+    if char not in glyphs:
+        row = mono(f"0{char}0", size=size, color=color)
+        fits = len(row) == 3 and abs(row[2].get_left()[0] - row[0].get_left()[0] - 2 * advance) < 1e-3
+        glyphs[char] = (row[1].copy().shift(glyphs["0"].get_center() - row[0].get_center() - advance * RIGHT)
+                        if fits else None)
+    return glyphs[char]
+
+
+class MonoText(VGroup):
+    """One line in the mono face, set glyph by glyph from glyphs typeset once (one advance per character):
+    it looks exactly like mono(text) without typesetting it, which is most of a sweep's cost when every
+    state shows new numbers. The layout test reads it as text (scenes/layout.py)."""
+
+    def __init__(self, text, size=CODE_SIZE, color=TEXT):
+        advance = _mono_glyphs(size, color)[1]
+        glyphs = [(k, _mono_glyph(c, size, color)) for k, c in enumerate(text) if not c.isspace()]
+        if any(glyph is None for _, glyph in glyphs):  # a character off the grid: typeset the line
+            super().__init__(*mono(text, size=size, color=color).submobjects)
+        else:
+            super().__init__(*[glyph.copy().shift(k * advance * RIGHT) for k, glyph in glyphs])
+        self.original_text = text
+        self.center()

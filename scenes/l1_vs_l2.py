@@ -57,6 +57,7 @@ from scenes.common import (
     SMALL_SIZE,
     SYMBOL_SIZE,
     TEXT,
+    MonoText,
     RegvizScene,
     fmt,
     label,
@@ -368,6 +369,22 @@ def polyline(plane, points, color, width=2.0, opacity=1.0):
     return line
 
 
+def become(old, new):
+    """old.become(new) without its point alignment: Manim's become() skips aligning points at the top level
+    but its recursion does not, and comparing and subdividing every glyph's curves was a fifth of this
+    clip's drawing. Here the family is matched member for member and each member takes new's points as
+    they are (a member draws its own curves; nothing interpolates between old and new)."""
+    old.null_point_align(new)
+    old.align_submobjects(new)
+    for a, b in zip(old.submobjects, new.submobjects, strict=True):
+        become(a, b)
+    old.points = np.array(new.points)
+    if isinstance(old, VMobject) and isinstance(new, VMobject):
+        old.align_rgbas(new)
+    old.interpolate_color(old, new, 1)
+    return old
+
+
 def redraw(index, builder):
     """always_redraw for a tracker that steps through a grid of precomputed states: the group becomes
     builder(index()) only when the index changes, not on every frame."""
@@ -378,7 +395,7 @@ def redraw(index, builder):
         i = index()
         if i != group.shown:
             group.shown = i
-            group.become(VGroup(builder(i).copy()))
+            become(group, VGroup(builder(i).copy()))
 
     return holder.add_updater(update)
 
@@ -491,7 +508,7 @@ class L1vsL2Scene(RegvizScene):
     def number(self, text, color, where, aligned=ORIGIN):
         """A readout in the one numeric face, built once per distinct string (Text parses an SVG: slow)."""
         key = ("number", text, str(color), tuple(np.round(where, 4)), tuple(aligned))
-        return self.cached(key, lambda: mono(text, size=NUMBER_SIZE, color=color).move_to(where, aligned_edge=aligned))
+        return self.cached(key, lambda: MonoText(text, size=NUMBER_SIZE, color=color).move_to(where, aligned_edge=aligned))
 
     # ------------------------------------------------------------------ (a) formulas and the pull
     def show_penalties(self):

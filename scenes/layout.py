@@ -52,7 +52,9 @@ def active():
 def _text_classes():
     from manim import DecimalNumber, MarkupText, SingleStringMathTex, Text
 
-    return Text, MarkupText, SingleStringMathTex, DecimalNumber  # MathTex, Tex subclass SingleStringMathTex
+    from scenes.common import MonoText  # here, not at the top: scenes.common imports this module
+
+    return Text, MarkupText, SingleStringMathTex, DecimalNumber, MonoText  # MathTex, Tex: SingleStringMathTex
 
 
 def text_of(mobject):

@@ -13,7 +13,7 @@ from manim import (
 
 from regviz.app.syllabus import SCENE_NAMES
 from scenes import layout
-from scenes.common import RegvizScene
+from scenes.common import NUMBER_SIZE, MonoText, RegvizScene, mono
 
 from .conftest import clips
 
@@ -89,6 +89,16 @@ def test_each_layout_problem_is_reported_with_scene_play_time_and_texts(tmp_path
     [formula] = found[5]
     assert "morphs text 'y = x' into '\\gamma x + \\beta'" in formula
     assert found[6] == []
+
+
+@pytest.mark.parametrize("text", ["min |w| 0.0019", "lasso       w2 = −0.012", "one step, lr 0.10: w × 0.61",
+                                  "λ = 0.52 字"])  # the last: a character from another font, typeset whole
+def test_a_mono_text_set_glyph_by_glyph_is_the_typeset_line_and_reads_as_text(text):
+    fast, typeset = MonoText(text, size=NUMBER_SIZE), mono(text, size=NUMBER_SIZE)
+    assert len(fast) == len(typeset)
+    for glyph, reference in zip(fast, typeset):  # 1e-6 scene units: a millionth of a pixel at 1080p
+        assert glyph.points.shape == reference.points.shape and abs(glyph.points - reference.points).max() < 1e-6
+    assert layout.text_pieces(VGroup(fast)) == [fast] and layout.text_of(fast) == text
 
 
 def test_an_inactive_check_records_nothing(tmp_path, monkeypatch):
