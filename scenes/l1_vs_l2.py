@@ -151,7 +151,7 @@ class L1vsL2Data:
     twin_show: int  # index where the lasso keeps exactly one twin (and x3), x4 at 0
     twin_kept: int  # which twin the lasso keeps there (0 or 1)
     twin_lam: float  # twin_lams[twin_show]: the lambda of the closing pictures
-    decay_lr: float  # the step ridge_step takes in fit: 1 / (L + 2 lam)
+    decay_lr: float  # a round lr for one ridge_step, at most fit's 1 / (L + 2 lam) (0.3 for seed 0)
     decayed: np.ndarray  # (4,) the ridge weights after the decay half of one SGD step, (1 - 2 lr lam) w
     stepped: np.ndarray  # (4,) ridge_step of the ridge weights: back where they were (a fixed point)
     mix: np.ndarray  # (MIX_GRID,) the elastic net's L1 ratio rho (l1_ratio), descending from 1
@@ -309,7 +309,11 @@ def data(seed=0):
     twin_lam = float(twin_lams[twin_show])
     # one SGD step on the ridge objective at its optimum: decay w by (1 - 2 lr lam), then the data gradient
     w_ridge = twin_l2[twin_show]
-    decay_lr = 1.0 / (float(np.linalg.eigvalsh(Xt.T @ Xt / len(yt))[-1]) + 2 * twin_lam)
+    # at a round lr, no larger than fit's 1 / (L + 2 lam) (so the step is stable): the factor on screen is then
+    # what the lr and lambda on screen give, not a product of unrounded numbers
+    bound = 1.0 / (float(np.linalg.eigvalsh(Xt.T @ Xt / len(yt))[-1]) + 2 * twin_lam)
+    exponent = math.floor(math.log10(bound))
+    decay_lr = float(f"{math.floor(bound / 10.0**exponent)}e{exponent}")  # 0.3, not 0.30000000000000004
     decayed = (1 - 2 * decay_lr * twin_lam) * w_ridge
     stepped = regviz.ridge_step(w_ridge, Xt, yt, twin_lam, decay_lr)
     # the elastic net at the same lambda, its L1 ratio falling from 1: 1 - rho log-spaced, so the early change shows
@@ -863,9 +867,13 @@ class L1vsL2Scene(RegvizScene):
         smallest = small(d.smallest_l2[-1])
         all_zero = int(np.flatnonzero(d.zeros_l1 == n)[0])  # the first lambda where every lasso weight is 0
         seconds = self.cue(f"Large λ zeros the useful ones too; ridge's min |w| only falls to {smallest}.")
-        # the useful ones reach 0 while their sentence is read; the rest of the sweep under the ridge's
+        # the useful ones reach 0 while their sentence is read; the rest of the sweep under the ridge's, and
+        # ridge's last min |w| (the number the caption names) held on screen while the caption is still up
+        hold = 1.2
         self.play(self.path_index.animate.set_value(all_zero), run_time=1.6, rate_func=linear)
-        self.play(self.path_index.animate.set_value(len(d.path_lams) - 1), run_time=seconds - 1.6, rate_func=linear)
+        self.play(self.path_index.animate.set_value(len(d.path_lams) - 1), run_time=max(1.0, seconds - 1.6 - hold),
+                  rate_func=linear)
+        self.wait(hold)
         marks.clear_updaters()
         self.play(FadeOut(VGroup(*frames, *heads, legend, marks)), run_time=0.7)
 

@@ -4,6 +4,7 @@ import pytest
 
 import regviz
 from scenes import l1_vs_l2
+from scenes.common import fmt
 from scenes.l1_vs_l2 import data
 
 SEEDS = [0, 1]
@@ -248,6 +249,10 @@ def test_a_ridge_step_is_weight_decay_then_the_data_gradient(shown, seed):
     w, lam, lr = d.twin_l2[d.twin_show], d.twin_lam, d.decay_lr
     factor = 1 - 2 * lr * lam
     assert 0 < factor < 1
+    bound = 1 / (np.linalg.eigvalsh(d.Xt.T @ d.Xt / len(d.yt))[-1] + 2 * lam)
+    assert bound / 10 < lr <= bound  # a stable step, as large as one significant digit allows
+    # the factor on screen is what the lr and lambda on screen (rounded to 2 digits) give
+    assert fmt(1 - 2 * float(fmt(lr)) * float(fmt(lam))) == fmt(factor)
     np.testing.assert_allclose(d.decayed, factor * w)  # the decay half: w shrinks by 1 - 2 lr lam
     data_step = -lr * d.Xt.T @ (d.Xt @ w - d.yt) / len(d.yt)
     np.testing.assert_allclose(d.stepped, d.decayed + data_step, atol=1e-12)  # then the data gradient
