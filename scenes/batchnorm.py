@@ -200,7 +200,6 @@ class BatchNormScene(WhyMixin, RegvizScene):
         self.running_sweep()
         self.clear_stage()
         self.unbiased_trap()
-        self.finish_cue(rest=0.3)  # the running_var line stays while its caption is up
         self.clear_stage()
         self.eval_mode()
         self.why_learning_rates()  # scenes/why.py: the demonstrated claim, for this seed

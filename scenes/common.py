@@ -217,7 +217,9 @@ class RegvizScene(Scene):
         self._caption = None
 
     def clear_stage(self):
-        """Fade out everything but the title and the caption: the next part of the clip starts clean."""
+        """Once the current caption has had its reading time (the picture it names stays while it is up), fade
+        out everything but the title: the next part of the clip starts clean."""
+        self.hold_caption()
         keep = {self.title}
         self.play(FadeOut(VGroup(*[m for m in self.mobjects if m not in keep and isinstance(m, VMobject)])))
 

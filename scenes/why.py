@@ -85,7 +85,6 @@ class WhyMixin:
     def why_learning_rates(self, seed=None):
         """Batch norm trains at learning rates where the plain network does not (Q3)."""
         d = learning_rate_data(self.seed if seed is None else seed)
-        self.hold_caption()  # the clip's last caption has had its reading time
         self.clear_stage()
         top = 2.0  # losses above this (or diverged) sit on the top edge, marked with a cross
         lrs = d["batch"]["lr"]
@@ -172,7 +171,6 @@ class WhyMixin:
         ten seeds the claim runs over, each as its two gaps."""
         seed = self.seed if seed is None else seed
         d = dropout_gap_data(seed)
-        self.hold_caption()  # the clip's last caption has had its reading time
         self.clear_stage()
         shown = {k: [round(v, 2) for v in d[k]] for k in ("train", "test")}  # as on screen: gaps add up
         gap = [fmt(test - train) for train, test in zip(shown["train"], shown["test"])]
@@ -280,7 +278,6 @@ class WhyMixin:
     def why_padding(self, seed=None):
         """Small padded batches make batch norm's statistics swing; layer norm's do not move (Q4)."""
         d = padding_data(self.seed if seed is None else seed)
-        self.hold_caption()  # the clip's last caption has had its reading time
         self.clear_stage()
         bn, ln = d["bn_token_feature_0"], d["ln_token_feature_0"]
         count = len(bn)

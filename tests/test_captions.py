@@ -5,12 +5,13 @@ import os
 import av
 import numpy as np
 import pytest
+from manim import Circle, FadeIn, Square, tempconfig
 
 import regviz.app.captions
 import regviz.app.render
 from regviz.app.render import render_scene
 from regviz.app.syllabus import SCENE_NAMES
-from scenes.common import CAPTION_LINE, CAPTION_LINES, CHARS_PER_SECOND
+from scenes.common import CAPTION_LINE, CAPTION_LINES, CHARS_PER_SECOND, RegvizScene
 
 from .conftest import TINY, clips, decode_frames
 from .toy_scenes import TinyScene
@@ -150,3 +151,25 @@ def test_every_cue_is_two_short_lines_on_screen_long_enough_to_read(tiny_renders
     [(codec, disposition, texts)] = subtitle_cues(result.path)
     assert codec == "mov_text" and disposition & av.stream.Disposition.default
     assert texts == [cue.content for cue in cues]
+
+
+class ClearingScene(RegvizScene):
+    """A part whose plays end before its caption has been read, then the stage clears."""
+
+    def construct(self):
+        self.add(Square())
+        self.said = self.say("Each feature is normalised over the batch, then scaled and shifted.", wait=0)
+        self.play(FadeIn(Circle()), run_time=0.5)
+        self.clear_stage()
+        self.cleared = self.renderer.time
+
+
+def test_the_stage_clears_only_once_its_caption_has_been_read(tmp_path):
+    scene = ClearingScene()
+    with tempconfig({"dry_run": True, "media_dir": str(tmp_path), "verbosity": "ERROR", "progress_bar": "none",
+                     "disable_caching": True}):
+        scene.render()
+    fade = 1.0  # FadeOut's run time
+    assert scene.said > 2.0  # the caption outlasts the 0.5 s play under it
+    assert scene.cleared - fade >= scene.said - 1e-6  # the picture the caption names stays while it is up
+    assert scene.cleared - fade < scene.said + 0.5  # ... and no longer than a frame or so after
