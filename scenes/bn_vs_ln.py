@@ -172,7 +172,7 @@ class BNvsLNScene(WhyMixin, RegvizScene):
                   FadeIn(tokens), run_time=2.6)
         where = [(b, t, j) for b in range(B) for t in range(LENGTHS[b], T) for j in range(D)]
         pads = VGroup(*[slabs[b][t * D + j] for b, t, j in where])
-        self.narrate("Shorter sentences are padded with zeros up to the longest.")
+        self.narrate("Shorter sentences are padded with zeros to the same length.")
         # the pad cells light up, then show what they hold: zeros (the word fades out before the number fades in)
         self.play(VGroup(*[cell[0] for cell in pads]).animate(rate_func=there_and_back).set_stroke(TEXT, width=3),
                   run_time=1.0)
