@@ -17,7 +17,7 @@ from manim import (
 import regviz
 from scenes.common import (
     BATCH, BODY_SIZE, DROPPED, LAYER, MUTED, PANEL, SMALL_SIZE, TEXT,
-    RegvizScene, counting, fmt, label, mono, swap,
+    MonoText, RegvizScene, counting, fmt, label, mono, swap,
 )
 from scenes.why import WhyMixin
 
@@ -204,12 +204,13 @@ class BNvsLNScene(WhyMixin, RegvizScene):
                                                       ("real tokens only", d.real_mean, d.real_var))):
             y = y0 - 0.75 * (k + 1)
             row_name = label(name, size=SMALL_SIZE, color=TEXT if k == 0 else MUTED).move_to([-4.6, y, 0])
-            mu = mono("μ =", size=SMALL_SIZE, color=TEXT).move_to([-1.9, y, 0])
-            var = mono("σ² =", size=SMALL_SIZE, color=TEXT).move_to([1.4, y, 0])
+            # the labels sit on their numbers' baseline (μ hangs below it: a centred box would ride high)
+            mu = MonoText("μ =", size=SMALL_SIZE, color=TEXT).on_digit_line([-1.9, y, 0])
+            var = MonoText("σ² =", size=SMALL_SIZE, color=TEXT).on_digit_line([1.4, y, 0])
             stats += [
-                counting(lambda m=means: mix(m, self.feature.get_value()), mu.get_right() + 0.2 * RIGHT,
+                counting(lambda m=means: mix(m, self.feature.get_value()), [mu.get_right()[0] + 0.2, y, 0],
                          size=SMALL_SIZE, edge=LEFT),
-                counting(lambda v=variances: mix(v, self.feature.get_value()), var.get_right() + 0.2 * RIGHT,
+                counting(lambda v=variances: mix(v, self.feature.get_value()), [var.get_right()[0] + 0.2, y, 0],
                          size=SMALL_SIZE, edge=LEFT),
             ]
             rows.add(VGroup(row_name, mu, var))
@@ -258,15 +259,16 @@ class BNvsLNScene(WhyMixin, RegvizScene):
                             color=LAYER, edge=LEFT)
         token = counting(lambda: at()[1] + 1, which[1].get_right() + 0.15 * RIGHT, digits=0, size=SMALL_SIZE,
                          color=LAYER, edge=LEFT)
-        mu = mono("μ =", size=SMALL_SIZE, color=TEXT).move_to([-0.2, y0 - 0.75, 0])
-        var = mono("σ² =", size=SMALL_SIZE, color=TEXT).move_to([2.6, y0 - 0.75, 0])
+        y = y0 - 0.75
+        mu = MonoText("μ =", size=SMALL_SIZE, color=TEXT).on_digit_line([-0.2, y, 0])
+        var = MonoText("σ² =", size=SMALL_SIZE, color=TEXT).on_digit_line([2.6, y, 0])
         means = [d.ln_mean[b, t] for b, t in order]
         variances = [d.ln_var[b, t] for b, t in order]
         stats = VGroup(
-            counting(lambda: mix(means, self.token.get_value()), mu.get_right() + 0.2 * RIGHT, size=SMALL_SIZE,
+            counting(lambda: mix(means, self.token.get_value()), [mu.get_right()[0] + 0.2, y, 0], size=SMALL_SIZE,
                      edge=LEFT),
-            counting(lambda: mix(variances, self.token.get_value()), var.get_right() + 0.2 * RIGHT, size=SMALL_SIZE,
-                     edge=LEFT),
+            counting(lambda: mix(variances, self.token.get_value()), [var.get_right()[0] + 0.2, y, 0],
+                     size=SMALL_SIZE, edge=LEFT),
         )
         note = label("a pad token is normalised alone; no real token's μ or σ² sees it", size=SMALL_SIZE,
                      color=MUTED).move_to([0, y0 - 1.6, 0])

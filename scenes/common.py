@@ -377,11 +377,22 @@ class MonoText(VGroup):
     state shows new numbers. The layout test reads it as text (scenes/layout.py)."""
 
     def __init__(self, text, size=CODE_SIZE, color=TEXT):
-        advance = _mono_glyphs(size, color)[1]
+        zeros, advance = _mono_glyphs(size, color)
         glyphs = [(k, _mono_glyph(c, size, color)) for k, c in enumerate(text) if not c.isspace()]
         if any(glyph is None for _, glyph in glyphs):  # a character off the grid: typeset the line
             super().__init__(*mono(text, size=size, color=color).submobjects)
+            row = mono(f"0{text}", size=size, color=color)  # ... and once more after a 0, for its baseline
+            zero = row[0].get_center() + self.get_center() - VGroup(*row[1:]).get_center()
         else:
             super().__init__(*[glyph.copy().shift(k * advance * RIGHT) for k, glyph in glyphs])
+            zero = zeros["0"].get_center()
         self.original_text = text
+        # how far the line's box centre sits from the centre of a digit on its baseline: a "μ" hangs below
+        # the baseline, a "σ²" rises above the digits, so centring their boxes on a number's height misaligns
+        self.digit_offset = self.get_center() - zero
         self.center()
+
+    def on_digit_line(self, point):
+        """Centre the line at point's x, its baseline where digits centred at point's height sit (as counting()
+        centres its numbers): a label and its number then read as one line."""
+        return self.move_to(point + self.digit_offset[1] * UP)

@@ -101,6 +101,15 @@ def test_a_mono_text_set_glyph_by_glyph_is_the_typeset_line_and_reads_as_text(te
     assert layout.text_pieces(VGroup(fast)) == [fast] and layout.text_of(fast) == text
 
 
+def test_a_label_on_the_digit_line_shares_its_numbers_baseline():
+    whole = MonoText("μ = 0.52", size=NUMBER_SIZE)  # label and number typeset as one line: one baseline
+    whole.shift((1.0 - VGroup(*whole[2:]).get_center()[1]) * UP)  # its number centred at height 1, as counting() does
+    label = MonoText("μ =", size=NUMBER_SIZE).on_digit_line(1.0 * UP)
+    for glyph, same in zip(label, whole[:2]):
+        assert abs(glyph.get_bottom()[1] - same.get_bottom()[1]) < 1e-6
+    assert label.get_center()[1] < 1.0 - 0.03  # μ hangs below the baseline: its box centred at 1 would ride high
+
+
 def test_an_inactive_check_records_nothing(tmp_path, monkeypatch):
     monkeypatch.delenv(layout.ENVIRONMENT, raising=False)
     assert layout.install(None) is None and layout.active() is None
