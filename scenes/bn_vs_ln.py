@@ -17,7 +17,7 @@ from manim import (
 import regviz
 from scenes.common import (
     BATCH, BODY_SIZE, DROPPED, LAYER, MUTED, PANEL, SMALL_SIZE, TEXT,
-    MonoText, RegvizScene, counting, fmt, label, mono, swap,
+    MonoText, RegvizScene, counting, fmt, label, mono, onto_baseline, swap,
 )
 from scenes.why import WhyMixin
 
@@ -203,8 +203,9 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         for k, (name, means, variances) in enumerate((("pads included", d.bn_mean, d.bn_var),
                                                       ("real tokens only", d.real_mean, d.real_var))):
             y = y0 - 0.75 * (k + 1)
+            # the labels sit on their numbers' baseline (μ, p and y hang below it: a centred box would ride high)
             row_name = label(name, size=SMALL_SIZE, color=TEXT if k == 0 else MUTED).move_to([-4.6, y, 0])
-            # the labels sit on their numbers' baseline (μ hangs below it: a centred box would ride high)
+            onto_baseline(row_name, MonoText.digit_baseline(y, size=SMALL_SIZE))
             mu = MonoText("μ =", size=SMALL_SIZE, color=TEXT).on_digit_line([-1.9, y, 0])
             var = MonoText("σ² =", size=SMALL_SIZE, color=TEXT).on_digit_line([1.4, y, 0])
             stats += [

@@ -371,6 +371,25 @@ def _mono_glyph(char, size, color):
     return glyphs[char]
 
 
+_FLAT = set("hiklmnrxzBDEFHIKLMNPRTXZ1247")  # glyphs whose bottom is flat on the baseline (no descender, no overshoot)
+
+
+def baseline(text):
+    """The height of a Text's (or MonoText's) baseline: where its glyphs that sit flat on it end."""
+    chars = [c for c in text.original_text if not c.isspace()]
+    if len(chars) != len(text.submobjects):
+        raise ValueError(f"{text.original_text!r}: {len(text.submobjects)} glyphs for {len(chars)} characters")
+    bottoms = sorted(g.get_bottom()[1] for c, g in zip(chars, text.submobjects) if c in _FLAT)
+    if not bottoms:
+        raise ValueError(f"{text.original_text!r} has no glyph that sits flat on the baseline ({''.join(sorted(_FLAT))})")
+    return bottoms[len(bottoms) // 2]
+
+
+def onto_baseline(text, height):
+    """Shift `text` up or down so its baseline is at `height` (a label of another face beside numbers)."""
+    return text.shift((height - baseline(text)) * UP)
+
+
 class MonoText(VGroup):
     """One line in the mono face, set glyph by glyph from glyphs typeset once (one advance per character):
     it looks exactly like mono(text) without typesetting it, which is most of a sweep's cost when every
@@ -396,3 +415,8 @@ class MonoText(VGroup):
         """Centre the line at point's x, its baseline where digits centred at point's height sit (as counting()
         centres its numbers): a label and its number then read as one line."""
         return self.move_to(point + self.digit_offset[1] * UP)
+
+    @staticmethod
+    def digit_baseline(height, size=CODE_SIZE):
+        """The baseline of mono digits centred at `height` (as counting() centres its numbers)."""
+        return baseline(MonoText("1", size=size).on_digit_line(height * UP))

@@ -13,7 +13,7 @@ from manim import (
 
 from regviz.app.syllabus import SCENE_NAMES
 from scenes import layout
-from scenes.common import NUMBER_SIZE, MonoText, RegvizScene, mono
+from scenes.common import NUMBER_SIZE, SMALL_SIZE, MonoText, RegvizScene, baseline, label, mono, onto_baseline
 
 from .conftest import clips
 
@@ -108,6 +108,16 @@ def test_a_label_on_the_digit_line_shares_its_numbers_baseline():
     for glyph, same in zip(label, whole[:2]):
         assert abs(glyph.get_bottom()[1] - same.get_bottom()[1]) < 1e-6
     assert label.get_center()[1] < 1.0 - 0.03  # μ hangs below the baseline: its box centred at 1 would ride high
+
+
+def test_a_label_of_another_face_is_put_on_the_digits_baseline():
+    name = label("pads included", size=SMALL_SIZE)  # p hangs below the baseline; l, n, i, d sit on it
+    flat = [glyph.get_bottom()[1] for c, glyph in zip("padsincluded", name) if c in "lnid"]
+    assert max(flat) - min(flat) < 0.01 < flat[0] - name[0].get_bottom()[1]  # 0.01: round glyphs overshoot
+    height = MonoText.digit_baseline(-1.75, size=SMALL_SIZE)
+    onto_baseline(name, height)
+    assert abs(baseline(name) - height) < 1e-9
+    assert abs(baseline(MonoText("μ = 1.50", size=SMALL_SIZE).on_digit_line(-1.75 * UP)) - height) < 1e-6
 
 
 def test_an_inactive_check_records_nothing(tmp_path, monkeypatch):
