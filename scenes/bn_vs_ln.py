@@ -17,7 +17,7 @@ from manim import (
 import regviz
 from scenes.common import (
     BATCH, BODY_SIZE, DROPPED, LAYER, MUTED, PANEL, SMALL_SIZE, TEXT,
-    MonoText, RegvizScene, counting, fmt, label, mono, onto_baseline, swap,
+    MonoText, RegvizScene, baseline, counting, fmt, label, mono, onto_baseline, swap,
 )
 from scenes.why import WhyMixin
 
@@ -157,6 +157,7 @@ class BNvsLNScene(WhyMixin, RegvizScene):
             top = cell_center(b, 0, 0)[1] + CELL_H / 2
             names.add(label(name, size=SMALL_SIZE, color=MUTED).move_to(
                 [slab_left(b) + D * CELL_W / 2, top + 0.75, 0]))
+            onto_baseline(names[-1], baseline(names[0]))  # one line of headings, whichever has a "p" hanging
             heads.add(VGroup(*[mono(f"f{j + 1}", size=NUMBER - 2, color=MUTED).move_to(
                 [cell_center(b, 0, j)[0], top + 0.25, 0]) for j in range(D)]))
         tokens = VGroup(*[mono(f"t{t + 1}", size=NUMBER - 2, color=MUTED).next_to(
@@ -300,10 +301,11 @@ class BNvsLNScene(WhyMixin, RegvizScene):
         self.sample = ValueTracker(0.0)
         xs = [1.2 + 1.6 * j for j in range(D)]  # column centres
         ys = {"x": 2.2, "mu": 1.55, "var": 0.95, "xhat": 0.35, "y": -0.25, "ln": -2.55}
+        # the row names in the numbers' mono face, on the baseline of their numbers (a centred μ rode high)
         names = VGroup(
-            mono("x", size=SMALL_SIZE, color=TEXT).move_to([-2.0, ys["x"], 0]),
-            MathTex(r"\mu", font_size=BODY_SIZE + 4, color=BATCH).move_to([-2.0, ys["mu"], 0]),
-            MathTex(r"\sigma^2", font_size=BODY_SIZE + 4, color=BATCH).move_to([-2.0, ys["var"], 0]),
+            MonoText("x", size=BODY_SIZE, color=TEXT).on_digit_line([-2.0, ys["x"], 0], digits=SMALL_SIZE),
+            MonoText("μ", size=BODY_SIZE, color=BATCH).on_digit_line([-2.0, ys["mu"], 0], digits=SMALL_SIZE),
+            MonoText("σ²", size=BODY_SIZE, color=BATCH).on_digit_line([-2.0, ys["var"], 0], digits=SMALL_SIZE),
             MathTex(r"\hat{x} = (x - \mu) / \sqrt{\sigma^2 + \epsilon}", font_size=BODY_SIZE + 2,
                     color=BATCH).move_to([-2.6, ys["xhat"], 0]),
             MathTex(r"y = \gamma\,\hat{x} + \beta", font_size=BODY_SIZE + 2, color=BATCH).move_to([-2.6, ys["y"], 0]),

@@ -405,16 +405,21 @@ class MonoText(VGroup):
         else:
             super().__init__(*[glyph.copy().shift(k * advance * RIGHT) for k, glyph in glyphs])
             zero = zeros["0"].get_center()
-        self.original_text = text
+        self.original_text, self.size = text, size
         # how far the line's box centre sits from the centre of a digit on its baseline: a "μ" hangs below
         # the baseline, a "σ²" rises above the digits, so centring their boxes on a number's height misaligns
         self.digit_offset = self.get_center() - zero
         self.center()
 
-    def on_digit_line(self, point):
+    def on_digit_line(self, point, digits=None):
         """Centre the line at point's x, its baseline where digits centred at point's height sit (as counting()
-        centres its numbers): a label and its number then read as one line."""
-        return self.move_to(point + self.digit_offset[1] * UP)
+        centres its numbers): a label and its number then read as one line. digits: the numbers' size, when
+        it is not the line's own."""
+        self.move_to(point + self.digit_offset[1] * UP)
+        if digits is not None and digits != self.size:
+            height = float(point[1])
+            self.shift((MonoText.digit_baseline(height, digits) - MonoText.digit_baseline(height, self.size)) * UP)
+        return self
 
     @staticmethod
     def digit_baseline(height, size=CODE_SIZE):
