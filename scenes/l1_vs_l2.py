@@ -965,7 +965,8 @@ class L1vsL2Scene(RegvizScene):
             MathTex(rf"w_{z + 1}", font_size=SYMBOL_SIZE, color=MUTED).next_to(p.c2p(0, hi + pad), LEFT, buff=0.12),
             label("step", size=SMALL_SIZE, color=MUTED).next_to(p.c2p(k_max, lo - pad), DOWN, buff=0.1, aligned_edge=RIGHT),
         )
-        head = label(f"w{z + 1} (2-D fit), lr·λ = {fmt(d.sub_lr * d.lam_star)} for both", size=BODY_SIZE, color=TEXT)
+        # no second lr·λ beside the S(v) panel's (another problem, another value): the point here is one step for both
+        head = label(f"w{z + 1} (2-D fit), the same lr for both", size=BODY_SIZE, color=TEXT)
         head.move_to(SIDES[1] + HEAD_Y * UP)
         self.k_index = ValueTracker(0)
         runs = redraw(lambda: int(round(self.k_index.get_value())), self.iterates)
