@@ -303,10 +303,9 @@ def counting(value, at, digits=2, size=NUMBER_SIZE, color=TEXT, edge=None):
     """A number in the mono face that shows `value()` on every frame: numbers count, never morph.
 
     `at` is a point or a function returning one; `edge` (LEFT/RIGHT) pins that side instead of the centre.
-    The digits are typeset once and set side by side (a mono face: one advance per character), so a count
-    costs no typesetting per frame and looks exactly like mono(fmt(value)).
+    The digits are typeset once and set side by side (MonoText), so a count costs no typesetting per frame
+    and looks exactly like mono(fmt(value)).
     """
-    glyph, advance = _mono_glyphs(size, color)
     made = {}
     holder = mono(fmt(value(), digits), size=size, color=color)  # a Text, so the layout test reads it as one
     holder.submobjects = []  # its glyphs come from draw(), into the slots redrawn() keeps
@@ -315,7 +314,7 @@ def counting(value, at, digits=2, size=NUMBER_SIZE, color=TEXT, edge=None):
         text = fmt(value(), digits)
         holder.original_text = text  # what the layout test reports
         if text not in made:
-            made[text] = VGroup(*[glyph[c].copy().shift(k * advance * RIGHT) for k, c in enumerate(text)])
+            made[text] = MonoText(text, size=size, color=color)
         point = at() if callable(at) else at
         return made[text].copy().move_to(point, aligned_edge=edge if edge is not None else 0 * UP)
 

@@ -425,9 +425,7 @@ class DropoutScene(WhyMixin, RegvizScene):
         self.play(LaggedStart(*(FadeIn(b) for b in bundles), lag_ratio=0.7), run_time=2.4)
         self.play(*(FadeOut(b) for b in bundles), run_time=0.6)
 
-        self.hold_caption()
-
-        self.say("Averaging them is the implicit ensemble: a mean over masks.", wait=0)
+        self.narrate("Averaging them is the implicit ensemble: a mean over masks.")
         # each thinned network's output, computed: the shared weights through its own mask
         outputs = [ValueTracker(0.0) for _ in NET_X]
         self.outs = VGroup(*(

@@ -863,19 +863,18 @@ class L1vsL2Scene(RegvizScene):
         self.add(marks)
         self.play(self.path_index.animate.set_value(first_zero), run_time=seconds - 0.8, rate_func=linear)
         seconds = self.cue(f"The lasso puts the {n - n_true} noise weights on exactly 0 first; they stay there.")
-        hold = 1.2  # "zeros 5/8", the count the caption names, on screen while it is still up
-        self.play(self.path_index.animate.set_value(noise_done), run_time=max(1.0, seconds - hold), rate_func=linear)
-        self.wait(hold)
+        # reached 1.2 s before the caption ends: "zeros 5/8", the count it names, held while it is up (the next
+        # cue() waits out the rest of this one)
+        self.play(self.path_index.animate.set_value(noise_done), run_time=max(1.0, seconds - 1.2), rate_func=linear)
         smallest = small(d.smallest_l2[-1])
         all_zero = int(np.flatnonzero(d.zeros_l1 == n)[0])  # the first lambda where every lasso weight is 0
         seconds = self.cue(f"Large λ zeros the useful ones too; ridge's min |w| only falls to {smallest}.")
         # the useful ones reach 0 while their sentence is read; the rest of the sweep under the ridge's, and
         # ridge's last min |w| (the number the caption names) held on screen while the caption is still up
-        hold = 1.5
         self.play(self.path_index.animate.set_value(all_zero), run_time=1.6, rate_func=linear)
-        self.play(self.path_index.animate.set_value(len(d.path_lams) - 1), run_time=max(1.0, seconds - 1.6 - hold),
+        self.play(self.path_index.animate.set_value(len(d.path_lams) - 1), run_time=max(1.0, seconds - 1.6 - 1.5),
                   rate_func=linear)
-        self.wait(hold)
+        self.hold_caption()  # the 1.5 s the sweep leaves of the caption
         marks.clear_updaters()
         self.play(FadeOut(VGroup(*frames, *heads, legend, marks)), run_time=0.7)
 
